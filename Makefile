@@ -1,0 +1,29 @@
+# The two commands of the README: `make demo` runs the local voice workout, `make test` runs every test.
+# Each one sets up .venv on a fresh machine first.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+READY := $(VENV)/.ready
+
+.PHONY: demo test lint model clean
+
+$(READY): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(READY)
+
+demo: $(READY)
+	@if [ -t 0 ]; then $(BIN)/backcoach chat; else $(BIN)/backcoach chat --demo; fi
+
+test: $(READY)
+	$(BIN)/ruff check skill lambda tests
+	$(BIN)/backcoach model --check
+	$(BIN)/python -m pytest
+
+model: $(READY)
+	$(BIN)/backcoach model
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,35 @@
+"""The one place the skill is assembled; the Lambda entry, the web endpoint and the local chat all call it."""
+
+from __future__ import annotations
+
+from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
+from ask_sdk_core.skill import CustomSkill
+from ask_sdk_core.skill_builder import CustomSkillBuilder
+
+from skill.alexa.handlers import ApologyHandler, request_handlers
+from skill.alexa.interceptors import LoadState, SaveState
+from skill.content import Content, load_content
+from skill.engine.coach import Coach
+from skill.speech.ssml import BUDGET, Speech
+
+
+def skill_builder(
+    persistence_adapter: AbstractPersistenceAdapter, content: Content | None = None, skill_id: str | None = None
+) -> CustomSkillBuilder:
+    content = content or load_content()
+    speech = Speech(content)
+    coach = Coach(content, speech.measure, BUDGET)
+    builder = CustomSkillBuilder(persistence_adapter=persistence_adapter)
+    builder.skill_id = skill_id
+    builder.add_global_request_interceptor(LoadState())
+    builder.add_global_response_interceptor(SaveState())
+    for handler in request_handlers(coach, speech):
+        builder.add_request_handler(handler)
+    builder.add_exception_handler(ApologyHandler())
+    return builder
+
+
+def create_skill(
+    persistence_adapter: AbstractPersistenceAdapter, content: Content | None = None, skill_id: str | None = None
+) -> CustomSkill:
+    return skill_builder(persistence_adapter, content, skill_id).create()

@@ -1,0 +1,51 @@
+"""Reading what is needed from an Alexa request: slots and their resolutions, time, a loggable user key."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import IntentRequest
+from ask_sdk_model.slu.entityresolution import StatusCode
+
+
+@dataclass(frozen=True)
+class SlotValue:
+    """A slot as the person said it and, when Alexa's entity resolution matched, the value's id."""
+
+    spoken: str = ""
+    resolved_id: str = ""
+
+
+def slot(handler_input: HandlerInput, name: str) -> SlotValue:
+    """The slot `name` of an intent request; an empty SlotValue when missing, empty or malformed."""
+    request = handler_input.request_envelope.request
+    if not isinstance(request, IntentRequest) or request.intent is None or not request.intent.slots:
+        return SlotValue()
+    found = request.intent.slots.get(name)
+    if found is None or not found.value:
+        return SlotValue()
+    resolved = ""
+    authorities = found.resolutions.resolutions_per_authority if found.resolutions else None
+    for authority in authorities or []:
+        if authority.status and authority.status.code == StatusCode.ER_SUCCESS_MATCH and authority.values:
+            resolved = authority.values[0].value.id or ""
+            break
+    return SlotValue(spoken=str(found.value).strip(), resolved_id=resolved)
+
+
+def request_time_ms(handler_input: HandlerInput) -> int:
+    """When the person spoke, from the request's timestamp (the clock barge-ins are measured on)."""
+    timestamp = handler_input.request_envelope.request.timestamp
+    if timestamp is None:
+        return int(time.time() * 1000)
+    return int(timestamp.timestamp() * 1000)
+
+
+def user_key(handler_input: HandlerInput) -> str:
+    """A short one-way hash of the Alexa user id, for logs (never log the id itself)."""
+    system = handler_input.request_envelope.context.system if handler_input.request_envelope.context else None
+    user_id = system.user.user_id if system and system.user else ""
+    return hashlib.sha256((user_id or "").encode()).hexdigest()[:12]

@@ -1,0 +1,219 @@
+"""A local Echo: typed words become real Alexa request envelopes for the real skill; speech comes back as text.
+
+Time is simulated: a plain line is spoken just after the previous response finished (its length estimated
+by skill.speech.timing), and `@SECONDS words` is spoken that many seconds after it began, as a barge-in.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import textwrap
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from ask_sdk_core.serialize import DefaultSerializer
+from ask_sdk_core.skill import CustomSkill
+from ask_sdk_model import RequestEnvelope
+
+from skill.cli import envelopes
+from skill.cli.nlu import Nlu, Resolution, words
+from skill.content.schema import Content
+from skill.engine.plan import LETTER, SIDE, build_plan
+from skill.engine.state import WorkoutState
+from skill.speech.readable import to_text
+from skill.speech.timing import WORDS_PER_MINUTE, estimate_seconds
+
+GAP_SECONDS = 1.0  # between the end of a response and a reply that does not interrupt it
+MIC_WINDOW_SECONDS = 16.0  # about 8 s of listening, the reprompt, about 8 s more: then Alexa ends the session
+_BARGE_IN = re.compile(r"@(\d+(?:\.\d+)?)\s+(.+)")
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One request and the skill's response, as the tests and the printer see them."""
+
+    said: str
+    request: dict[str, Any]
+    response: dict[str, Any]
+    at: float  # epoch seconds the request was made
+    ssml: str
+    text: str
+    seconds: float  # estimated length of the response's speech
+
+    @property
+    def ends_session(self) -> bool:
+        return bool(self.response["response"].get("shouldEndSession"))
+
+    @property
+    def reprompt_ssml(self) -> str:
+        reprompt = self.response["response"].get("reprompt") or {}
+        return (reprompt.get("outputSpeech") or {}).get("ssml", "")
+
+    @property
+    def workout(self) -> WorkoutState | None:
+        return WorkoutState.from_dict((self.response.get("sessionAttributes") or {}).get("workout"))
+
+
+class Chat:
+    def __init__(
+        self,
+        skill: CustomSkill,
+        nlu: Nlu,
+        content: Content,
+        *,
+        user: str = "local-user",
+        device: str = "local-echo",
+        start_at: float | None = None,
+        realtime: bool = False,
+        show: Callable[[str], None] | None = None,
+        speak: bool = False,
+        show_timeline: bool = True,
+    ) -> None:
+        self.skill = skill
+        self.nlu = nlu
+        self.content = content
+        self.user = envelopes.user_id(user)
+        self.device = envelopes.device_id(device)
+        self.realtime = realtime
+        self.clock = float(int(time.time() if start_at is None else start_at))
+        self.show = show
+        self.speak = speak and shutil.which("espeak-ng") is not None
+        self.show_timeline = show_timeline
+        self.session_id = ""
+        self.session_open = False
+        self.attributes: dict[str, Any] = {}
+        self.last_start: float | None = None
+        self.last_seconds = 0.0
+        self.history: list[Exchange] = []
+        self._serializer = DefaultSerializer()
+
+    # -- time ----------------------------------------------------------------------------------------
+
+    def _when(self, barge_in: float | None) -> float:
+        if self.realtime:
+            if barge_in is not None and self.last_start is not None:
+                time.sleep(max(0.0, self.last_start + barge_in - time.time()))
+            return time.time()
+        if self.last_start is None:
+            return self.clock
+        if barge_in is not None:
+            return self.last_start + barge_in
+        return self.last_start + self.last_seconds + GAP_SECONDS
+
+    def wait(self, seconds: float) -> None:
+        """Let simulated time pass without speaking (a long pause, a new day)."""
+        self.clock = self._when(None) + seconds
+        self.last_start = None
+
+    # -- conversation --------------------------------------------------------------------------------
+
+    def say(self, line: str) -> Exchange | None:
+        """Speak one line to the device; None for a blank line or a comment."""
+        line = line.strip()
+        if not line or line.startswith("#"):
+            return None
+        barge = _BARGE_IN.fullmatch(line)
+        text = barge.group(2) if barge else line
+        at = self._when(float(barge.group(1)) if barge else None)
+        if self.session_open and self.last_start is not None and not barge:
+            window_closes = self.last_start + self.last_seconds + MIC_WINDOW_SECONDS
+            if at > window_closes:
+                self.end_session("EXCEEDED_MAX_REPROMPTS", window_closes)
+        request, new_session = self._request_for(text, at)
+        return self._send(text if not barge else line, request, new_session, at)
+
+    def end_session(self, reason: str = "EXCEEDED_MAX_REPROMPTS", at: float | None = None) -> Exchange | None:
+        """What Alexa sends when the session closes without the skill ending it."""
+        if not self.session_open:
+            return None
+        when = at if at is not None else self._when(None) + MIC_WINDOW_SECONDS
+        return self._send(f"({reason.lower().replace('_', ' ')})",
+                          envelopes.session_ended_request(reason, when), False, when)
+
+    def _request_for(self, text: str, at: float) -> tuple[dict[str, Any], bool]:
+        said = words(text).removeprefix("alexa ").strip()
+        name = re.escape(self.nlu.invocation_name)
+        if re.fullmatch(rf"(?:open|launch|start|talk to|use|run) {name}", said):
+            return envelopes.launch_request(at), True
+        one_shot = re.fullmatch(rf"(?:ask|tell) {name}(?: (?:to|for|about|if))? (.+)", said)
+        if one_shot:
+            return self._intent(self.nlu.resolve(one_shot.group(1)), at), True
+        return self._intent(self.nlu.resolve(said), at), not self.session_open
+
+    def _intent(self, resolution: Resolution, at: float) -> dict[str, Any]:
+        slots = {}
+        for name in resolution.slot_names:
+            found = resolution.slots.get(name)
+            slots[name] = (
+                envelopes.slot_value(name, found.value, found.match, found.type) if found
+                else envelopes.empty_slot(name)
+            )
+        return envelopes.intent_request(resolution.intent, at, slots)
+
+    def _send(self, said: str, request: dict[str, Any], new_session: bool, at: float) -> Exchange:
+        if new_session or not self.session_id:
+            self.session_id = envelopes.new_session_id()
+            self.attributes = {}
+        envelope = envelopes.envelope(
+            request, user=self.user, device=self.device, session_id=self.session_id,
+            new_session=new_session, attributes=self.attributes,
+        )
+        request_envelope = self._serializer.deserialize(json.dumps(envelope), RequestEnvelope)
+        response = self._serializer.serialize(self.skill.invoke(request_envelope, None))
+        body = response.get("response") or {}
+        ssml = (body.get("outputSpeech") or {}).get("ssml", "")
+        self.attributes = response.get("sessionAttributes") or {}
+        self.session_open = request["type"] != "SessionEndedRequest" and body.get("shouldEndSession") is False
+        seconds = estimate_seconds(ssml)
+        if ssml:
+            self.last_start, self.last_seconds = at, seconds
+        exchange = Exchange(said, envelope, response, at, ssml, to_text(ssml), seconds)
+        self.history.append(exchange)
+        self._print(exchange)
+        if self.speak and ssml:
+            subprocess.run(["espeak-ng", "-m", "-s", str(WORDS_PER_MINUTE), ssml], check=False)
+        return exchange
+
+    # -- output --------------------------------------------------------------------------------------
+
+    def _print(self, exchange: Exchange) -> None:
+        if self.show is None:
+            return
+        self.show(f"you> {exchange.said}")
+        if exchange.text:
+            self.show(textwrap.fill(exchange.text, width=100, initial_indent="coach> ", subsequent_indent="       "))
+        if self.show_timeline and exchange.ssml:
+            marks = self.timeline_marks(exchange)
+            if marks:
+                self.show(textwrap.fill(" · ".join(marks), width=100, initial_indent="       timeline: ",
+                                        subsequent_indent="                 "))
+        if exchange.request["request"]["type"] != "SessionEndedRequest":
+            self.show("       (listening)" if not exchange.ends_session else "       (session closed)")
+
+    def timeline_marks(self, exchange: Exchange) -> list[str]:
+        """'0:16 band pull apart, overhand grip' for each segment of a workout response: barge-in targets."""
+        state = exchange.workout
+        if state is None or not state.timeline or state.response_at_ms != int(exchange.at) * 1000:
+            return []
+        plan = build_plan(self.content, state.workout, state.equipment)
+        marks = []
+        for seg in state.timeline:
+            step = plan.steps[seg.step]
+            seconds = seg.start_ms // 1000
+            label = "rest" if step.kind == "rest" else step.display_name
+            if step.part_label:
+                label += f", {step.part_label}" + (" arm" if step.part_kind == SIDE else "")
+                label += " position" if step.part_kind == LETTER else ""
+            marks.append(f"{seconds // 60}:{seconds % 60:02d} {label}")
+        return marks
+
+
+def run_lines(chat: Chat, lines: Iterable[str]) -> None:
+    for line in lines:
+        chat.say(line)
+    chat.end_session()

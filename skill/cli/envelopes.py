@@ -1,0 +1,110 @@
+"""Builds request envelopes shaped exactly like the ones Alexa sends to a custom skill."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+LOCAL_SKILL_ID = "amzn1.ask.skill.00000000-0000-4000-8000-backc0ach000"
+API_ENDPOINT = "https://api.amazonalexa.com"
+
+
+def timestamp(epoch_seconds: float) -> str:
+    """Alexa's request timestamp format: ISO 8601 in UTC, to the second."""
+    return datetime.fromtimestamp(int(epoch_seconds), tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def user_id(name: str) -> str:
+    return f"amzn1.ask.account.{name}"
+
+
+def device_id(name: str) -> str:
+    return f"amzn1.ask.device.{name}"
+
+
+def slot_value(name: str, value: str, match: tuple[str, str] | None, slot_type: str,
+               skill_id: str = LOCAL_SKILL_ID) -> dict[str, Any]:
+    """A filled slot with entity resolution: ER_SUCCESS_MATCH with (id, name) or ER_SUCCESS_NO_MATCH."""
+    authority: dict[str, Any] = {
+        "authority": f"amzn1.er-authority.echo-sdk.{skill_id}.{slot_type}",
+        "status": {"code": "ER_SUCCESS_MATCH" if match else "ER_SUCCESS_NO_MATCH"},
+    }
+    if match:
+        authority["values"] = [{"value": {"name": match[1], "id": match[0]}}]
+    return {
+        "name": name,
+        "value": value,
+        "confirmationStatus": "NONE",
+        "source": "USER",
+        "resolutions": {"resolutionsPerAuthority": [authority]},
+    }
+
+
+def empty_slot(name: str) -> dict[str, Any]:
+    return {"name": name, "confirmationStatus": "NONE"}
+
+
+def launch_request(at: float, locale: str = "en-US") -> dict[str, Any]:
+    return _request("LaunchRequest", at, locale)
+
+
+def intent_request(name: str, at: float, slots: dict[str, dict[str, Any]] | None = None,
+                   locale: str = "en-US") -> dict[str, Any]:
+    request = _request("IntentRequest", at, locale)
+    request["dialogState"] = "COMPLETED" if slots else "STARTED"
+    request["intent"] = {"name": name, "confirmationStatus": "NONE", "slots": slots or {}}
+    return request
+
+
+def session_ended_request(reason: str, at: float, locale: str = "en-US") -> dict[str, Any]:
+    request = _request("SessionEndedRequest", at, locale)
+    request["reason"] = reason
+    return request
+
+
+def _request(kind: str, at: float, locale: str) -> dict[str, Any]:
+    return {
+        "type": kind,
+        "requestId": f"amzn1.echo-api.request.{uuid.uuid4()}",
+        "timestamp": timestamp(at),
+        "locale": locale,
+    }
+
+
+def envelope(
+    request: dict[str, Any],
+    *,
+    user: str,
+    device: str,
+    session_id: str,
+    new_session: bool,
+    attributes: dict[str, Any] | None = None,
+    skill_id: str = LOCAL_SKILL_ID,
+) -> dict[str, Any]:
+    application = {"applicationId": skill_id}
+    user_part = {"userId": user}
+    return {
+        "version": "1.0",
+        "session": {
+            "new": new_session,
+            "sessionId": session_id,
+            "application": application,
+            "attributes": attributes or {},
+            "user": user_part,
+        },
+        "context": {
+            "System": {
+                "application": application,
+                "user": user_part,
+                "device": {"deviceId": device, "supportedInterfaces": {}},
+                "apiEndpoint": API_ENDPOINT,
+                "apiAccessToken": "local-" + uuid.uuid4().hex,
+            }
+        },
+        "request": request,
+    }
+
+
+def new_session_id() -> str:
+    return f"amzn1.echo-api.session.{uuid.uuid4()}"

@@ -1,0 +1,93 @@
+"""The `backcoach` command."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import tempfile
+from pathlib import Path
+
+from skill.settings import load_settings
+
+DEMO_SCRIPT = Path(__file__).with_name("demo.txt")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="backcoach", description="Back Coach: a hands-free upper-back coach.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    chat = commands.add_parser("chat", help="talk to the skill as you would to an Echo")
+    chat.add_argument("--db", type=Path, help="SQLite file for your saved workout (default: your state directory)")
+    chat.add_argument("--user", default="local-user", help="who is speaking (each user has their own workout)")
+    chat.add_argument("--device", default="local-echo", help="which Echo is speaking")
+    chat.add_argument("--realtime", action="store_true", help="use the wall clock instead of simulated time")
+    chat.add_argument("--speak", action="store_true", help="speak the responses through espeak-ng")
+    chat.add_argument("--demo", action="store_true", help="play the scripted demonstration of a whole circuit")
+    chat.add_argument("--no-timeline", action="store_true", help="do not print each response's timeline")
+
+    model = commands.add_parser("model", help="regenerate the interaction models' slot types from the content")
+    model.add_argument("--check", action="store_true", help="only report models that are out of date")
+
+    args = parser.parse_args(argv)
+    settings = load_settings()
+    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s %(message)s")
+    if args.command == "chat":
+        return _chat(args, settings.db_path)
+    return _model(args.check)
+
+
+def _chat(args: argparse.Namespace, default_db: Path) -> int:
+    from skill.alexa.factory import create_skill
+    from skill.alexa.interaction_model import load_model
+    from skill.cli.chat import Chat, run_lines
+    from skill.cli.nlu import Nlu
+    from skill.content import load_content
+    from skill.storage.sqlite import SQLitePersistenceAdapter
+
+    content = load_content()
+    with tempfile.TemporaryDirectory() as scratch:
+        db = args.db or (Path(scratch) / "demo.sqlite3" if args.demo else default_db)
+        adapter = SQLitePersistenceAdapter(db)
+        chat = Chat(
+            create_skill(adapter, content), Nlu(load_model()), content, user=args.user, device=args.device,
+            realtime=args.realtime, show=print, speak=args.speak, show_timeline=not args.no_timeline,
+        )
+        if args.speak and not chat.speak:
+            print("espeak-ng is not installed; showing text only (apt-get install espeak-ng to hear it).")
+        if args.demo:
+            run_lines(chat, DEMO_SCRIPT.read_text(encoding="utf-8").splitlines())
+        elif sys.stdin.isatty():
+            print(f"Back Coach (saved in {db}). Say 'start my back workout'; Ctrl-D to leave.")
+            run_lines(chat, _typed())
+        else:
+            run_lines(chat, sys.stdin)
+        adapter.close()
+    return 0
+
+
+def _typed():
+    while True:
+        try:
+            yield input("> ")
+        except EOFError:
+            return
+
+
+def _model(check: bool) -> int:
+    from skill.alexa.interaction_model import stale_models, write_models
+    from skill.content import load_content
+
+    content = load_content()
+    if check:
+        stale = stale_models(content)
+        for locale in stale:
+            print(f"interaction_models/{locale}.json is out of date: run `backcoach model`")
+        return 1 if stale else 0
+    for path in write_models(content):
+        print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

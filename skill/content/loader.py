@@ -1,0 +1,114 @@
+"""Loads and validates the content files once; a broken file stops start-up with a precise message."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from skill.content.schema import Content, ContentError, Exercise, Guide, Workout, build
+
+CONTENT_DIR = Path(__file__).parent
+EXERCISES_FILE = "exercises.toml"
+WORKOUTS_FILE = "workouts.toml"
+GUIDE_FILE = "guide.toml"
+
+
+@cache
+def load_content(directory: Path = CONTENT_DIR) -> Content:
+    """The validated content of `directory`; cached, so every caller shares one copy."""
+    exercises = [
+        build(Exercise, raw, f"{EXERCISES_FILE}: exercise")
+        for raw in _items(directory, EXERCISES_FILE, "exercise")
+    ]
+    workouts = [
+        build(Workout, raw, f"{WORKOUTS_FILE}: workout") for raw in _items(directory, WORKOUTS_FILE, "workout")
+    ]
+    guide = build(Guide, _read(directory, GUIDE_FILE), f"{GUIDE_FILE}: guide")
+    content = Content(
+        exercises={e.id: e for e in exercises},
+        workouts={w.id: w for w in workouts},
+        guide=guide,
+    )
+    _check_exercises(exercises, guide)
+    _check_workouts(workouts, content)
+    return content
+
+
+def _read(directory: Path, name: str) -> dict[str, Any]:
+    path = directory / name
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except FileNotFoundError:
+        raise ContentError(f"{name}: file not found in {directory}") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ContentError(f"{name}: not valid TOML: {e}") from None
+
+
+def _items(directory: Path, name: str, key: str) -> list[Any]:
+    data = _read(directory, name)
+    items = data.get(key)
+    if not isinstance(items, list) or not items:
+        raise ContentError(f"{name}: field '{key}': expected one or more [[{key}]] tables")
+    return items
+
+
+def _fail(file: str, kind: str, item_id: str, field: str, problem: str) -> ContentError:
+    return ContentError(f"{file}: {kind} '{item_id}': field '{field}': {problem}")
+
+
+def _check_exercises(exercises: list[Exercise], guide: Guide) -> None:
+    seen_ids: set[str] = set()
+    seen_names: dict[str, str] = {}
+    for ex in exercises:
+        fail = lambda fld, problem, ex=ex: _fail(EXERCISES_FILE, "exercise", ex.id, fld, problem)  # noqa: E731
+        if ex.id in seen_ids:
+            raise fail("id", "used by another exercise")
+        seen_ids.add(ex.id)
+        if not ex.steps:
+            raise fail("steps", "needs at least one spoken sentence")
+        if ex.key_cue not in ex.cues:
+            raise fail("key_cue", "must be one of the exercise's steps or cautions")
+        for equipment in ex.equipment:
+            if equipment not in guide.equipment:
+                raise fail("equipment", f"unknown equipment '{equipment}' (see {GUIDE_FILE} [equipment])")
+        if ex.letters and len(ex.letters) != len(ex.letter_cues):
+            raise fail("letter_cues", "needs one sentence per letter")
+        if ex.sides and ex.letters:
+            raise fail("sides", "an exercise has sides or letters, not both")
+        if ex.in_article_list:
+            if ex.prescription is None:
+                raise fail("prescription", "missing for an exercise of the article's list")
+            p = ex.prescription
+            if p.sets < 1 or p.reps_min < 1 or p.reps_min > p.reps_max:
+                raise fail("prescription", f"sets and reps must be positive with reps_min <= reps_max, got {p}")
+            if p.per_arm != bool(ex.sides):
+                raise fail("sides", "a per-arm prescription needs the order of the sides, and only then")
+        for name in (ex.name, ex.spoken_name, *ex.synonyms):
+            key = name.casefold()
+            if seen_names.setdefault(key, ex.id) != ex.id:
+                raise fail("synonyms", f"'{name}' is also a name of '{seen_names[key]}'")
+
+
+def _check_workouts(workouts: list[Workout], content: Content) -> None:
+    for w in workouts:
+        fail = lambda fld, problem, w=w: _fail(WORKOUTS_FILE, "workout", w.id, fld, problem)  # noqa: E731
+        if w.rounds < 1:
+            raise fail("rounds", "must be at least 1")
+        if bool(w.move) == bool(w.from_exercises):
+            raise fail("move", "a workout lists its moves or the exercises to choose from, exactly one of them")
+        for move in w.move:
+            if move.exercise not in content.exercises:
+                raise fail("move", f"unknown exercise '{move.exercise}'")
+            if move.reps < 1:
+                raise fail("move", f"'{move.exercise}' needs at least one rep")
+        for exercise_id in w.from_exercises:
+            ex = content.exercises.get(exercise_id)
+            if ex is None:
+                raise fail("from_exercises", f"unknown exercise '{exercise_id}'")
+            if ex.prescription is None:
+                raise fail("from_exercises", f"'{exercise_id}' has no prescription to follow")
+        if w.from_exercises and w.max_exercises < 1:
+            raise fail("max_exercises", "must be at least 1")

@@ -1,0 +1,164 @@
+"""The content schema: plain frozen dataclasses, checked field by field when the data files are loaded.
+
+Dataclasses rather than a validation library keep the Lambda package pure Python (see docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass
+from typing import Any, Union
+
+
+class ContentError(ValueError):
+    """A content file breaks the schema; the message names the file, the item and the field."""
+
+
+@dataclass(frozen=True)
+class Prescription:
+    text: str
+    sets: int
+    reps_min: int
+    reps_max: int
+    per_arm: bool = False
+    modifier: str = ""
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str
+    number: int
+    name: str
+    spoken_name: str
+    synonyms: tuple[str, ...]
+    equipment: tuple[str, ...]
+    steps: tuple[str, ...]
+    cautions: tuple[str, ...]
+    key_cue: str
+    prescription: Prescription | None = None
+    sides: tuple[str, ...] = ()
+    letters: tuple[str, ...] = ()
+    letter_cues: tuple[str, ...] = ()
+
+    @property
+    def cues(self) -> tuple[str, ...]:
+        """Everything the coach says to teach the move, in the article's order."""
+        return self.steps + self.cautions
+
+    @property
+    def in_article_list(self) -> bool:
+        return self.number > 0
+
+
+@dataclass(frozen=True)
+class WorkoutMove:
+    exercise: str
+    reps: int
+    table_row: str
+    parts: tuple[str, ...] = ()
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Workout:
+    id: str
+    name: str
+    spoken_name: str
+    synonyms: tuple[str, ...]
+    rounds: int
+    rest_between_rounds_seconds: int
+    rest_between_sets_seconds: int
+    days_per_week: int
+    source: str
+    minutes: int = 0
+    move: tuple[WorkoutMove, ...] = ()
+    max_exercises: int = 0
+    from_exercises: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Progression:
+    id: str
+    name: str
+    spoken: str
+
+
+@dataclass(frozen=True)
+class Guide:
+    muscles: tuple[str, ...]
+    frequency: str
+    weekly_exercises: str
+    progression: tuple[Progression, ...]
+    equipment: dict[str, tuple[str, ...]]
+    errata: dict[str, str]
+
+
+@dataclass(frozen=True, eq=False)
+class Content:
+    """All the coaching content, validated; the one source of truth for names, numbers and cues.
+
+    Compared and hashed by identity, so lookups built from it can be cached per content object.
+    """
+
+    exercises: dict[str, Exercise]
+    workouts: dict[str, Workout]
+    guide: Guide
+
+    def exercise(self, exercise_id: str) -> Exercise:
+        return self.exercises[exercise_id]
+
+    def workout(self, workout_id: str) -> Workout:
+        return self.workouts[workout_id]
+
+
+def build(cls: type, raw: Any, where: str) -> Any:
+    """Build a frozen dataclass from parsed TOML, or raise ContentError naming where the problem is."""
+    if not isinstance(raw, dict):
+        raise ContentError(f"{where}: expected a table, got {type(raw).__name__}")
+    hints = typing.get_type_hints(cls)
+    known = {f.name for f in dataclasses.fields(cls)}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise ContentError(f"{where}: field '{unknown[0]}': not a field of {cls.__name__}")
+    values: dict[str, Any] = {}
+    label = f"{where} '{raw['id']}'" if isinstance(raw.get("id"), str) else where
+    for f in dataclasses.fields(cls):
+        if f.name not in raw:
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                raise ContentError(f"{label}: field '{f.name}': missing")
+            continue
+        values[f.name] = _convert(hints[f.name], raw[f.name], f"{label}: field '{f.name}'")
+    return cls(**values)
+
+
+def _convert(hint: Any, value: Any, where: str) -> Any:
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (Union, types.UnionType):
+        inner = [a for a in args if a is not type(None)]
+        return None if value is None else _convert(inner[0], value, where)
+    if origin is tuple:
+        if not isinstance(value, list):
+            raise ContentError(f"{where}: expected a list, got {type(value).__name__}")
+        return tuple(_convert(args[0], item, f"{where}[{i}]") for i, item in enumerate(value))
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise ContentError(f"{where}: expected a table, got {type(value).__name__}")
+        return {str(k): _convert(args[1], v, f"{where}.{k}") for k, v in value.items()}
+    if dataclasses.is_dataclass(hint):
+        return build(hint, value, where)
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise ContentError(f"{where}: expected true or false, got {value!r}")
+        return value
+    if hint is int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ContentError(f"{where}: expected a whole number >= 0, got {value!r}")
+        return value
+    if hint is str:
+        if not isinstance(value, str) or (value != value.strip()):
+            raise ContentError(f"{where}: expected text without surrounding spaces, got {value!r}")
+        return value
+    raise TypeError(f"unsupported schema type {hint!r}")  # a schema bug, not a content error

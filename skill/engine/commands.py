@@ -1,0 +1,47 @@
+"""The commands a person can give, and what the engine answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from skill.engine.script import Prompt
+from skill.engine.state import WorkoutState
+
+
+class Cmd(StrEnum):
+    LAUNCH = "launch"
+    START = "start"
+    NEXT = "next"
+    PREVIOUS = "previous"
+    REPEAT = "repeat"
+    PAUSE = "pause"
+    RESUME = "resume"
+    SKIP = "skip"
+    START_OVER = "start_over"
+    STATUS = "status"
+    EXPLAIN = "explain"
+    HELP = "help"
+    FALLBACK = "fallback"
+    STOP = "stop"
+    SESSION_END = "session_end"
+
+
+@dataclass(frozen=True)
+class Command:
+    name: Cmd
+    workout: str = ""  # START: the workout id ("" for the default)
+    equipment: tuple[str, ...] = ()  # START: what the person has ("" = everything)
+    exercise: str = ""  # EXPLAIN: the exercise id, when the words matched one
+    heard: str = ""  # EXPLAIN: the words heard, when they matched none
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The engine's answer: a result name (for logs and tests), the new state and what to say."""
+
+    result: str
+    state: WorkoutState | None
+    speech: tuple[Prompt, ...]
+    reprompt: tuple[Prompt, ...] = ()
+    end_session: bool = False

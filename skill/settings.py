@@ -1,0 +1,35 @@
+"""Environment variable names and the settings read from them, once, at start-up."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ENV_DB = "BACKCOACH_DB"  # path of the embedded SQLite store (local runs)
+ENV_TABLE = "BACKCOACH_TABLE"  # DynamoDB table name (deployed); storage is DynamoDB when it is set
+ENV_SKILL_ID = "BACKCOACH_SKILL_ID"  # the Alexa skill id requests must carry
+ENV_LOG_LEVEL = "BACKCOACH_LOG_LEVEL"
+ENV_STATE_HOME = "XDG_STATE_HOME"
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_path: Path
+    table: str
+    skill_id: str
+    log_level: str
+
+
+def default_db_path() -> Path:
+    state_home = os.environ.get(ENV_STATE_HOME) or str(Path.home() / ".local" / "state")
+    return Path(state_home) / "backcoach" / "backcoach.sqlite3"
+
+
+def load_settings() -> Settings:
+    return Settings(
+        db_path=Path(os.environ[ENV_DB]) if os.environ.get(ENV_DB) else default_db_path(),
+        table=os.environ.get(ENV_TABLE, ""),
+        skill_id=os.environ.get(ENV_SKILL_ID, ""),
+        log_level=os.environ.get(ENV_LOG_LEVEL, "WARNING"),
+    )

@@ -1,0 +1,90 @@
+"""Every sentence the coach says that is not exercise content. Exercise names, cues and numbers come from
+the content data; these templates only carry them.
+"""
+
+from __future__ import annotations
+
+ENCOURAGEMENT = (
+    "Nice work.",
+    "Good job.",
+    "That's it, strong back.",
+    "Well done.",
+    "Great form.",
+    "Keep it up.",
+    "Looking good.",
+)
+
+INTRO_ROUNDS = (
+    "Here's the {workout}: {moves}. Do them back to back, {rounds} rounds, "
+    "with a {round_rest} second rest between rounds. I'll count the reps."
+)
+INTRO_SETS = (
+    "Here's your {workout}: {moves}. Beginner sets and reps, with a {set_rest} second rest between sets. "
+    "I'll count the reps."
+)
+ROUND = "Round {round} of {rounds}."
+SETS = "Set {set} of {sets}."
+REPS_EXACT = "{reps} reps"
+REPS_RANGE = "{reps_min} to {reps_max} reps"
+PER_PART = {"side": " each arm", "grip": " with each grip", "letter": " in each position", "": ""}
+PART_FIRST = {"side": "{label} arm first.", "grip": "{label} first."}
+PART_SWITCH = {"side": "Switch arms: {label} arm.", "grip": "Switch to an {label}."}
+LETTER = "{letter} position."
+COUNT_START = "Ready, go."
+COUNT_MORE = "If you have more in you, keep going."
+REST_START = "Rest for {seconds} seconds."
+REST_NEXT = "Next up: {label}."
+REST_MARK = "{seconds} seconds."
+REST_END = "And go."
+CONTINUE = "Next up: {label}. Say next when you're ready."
+CONTINUE_ROUND = "Round {round} is next, starting with the {name}. Say next when you're ready."
+CONTINUE_REPROMPT = "Say next to start the {label}, or stop to finish for now."
+FINISHED = "That's the {workout} done. Great work! The plan is {days} days a week, so see you next time."
+RESUMING = "Picking up where you left off."
+AGAIN = "Once more."
+GOING_BACK = "Going back."
+AT_START = "This is the first move."
+SKIPPING = "Skipping the {name}."
+PAUSED = "Paused at the {label}. When you're ready, say: Alexa, ask back coach to resume."
+STATUS = "You're in round {round} of {rounds} of the {workout}, {doing} the {label}."
+STATUS_SINGLE_ROUND = "You're in the {workout}, {doing} the {label}."
+STATUS_DOING = {True: "on", False: "about to start"}
+STATUS_LEFT = "{moves_left} {moves} to go, {moves_left_in_round} in this round."
+STATUS_LEFT_SINGLE = "{moves_left} {moves} to go."
+WORKOUT_DONE = "You've finished the {workout}. Say start over to do it again, or stop."
+EXPLAIN_PRESCRIPTION = "{text}"
+UNKNOWN_EXERCISE = "I don't know an exercise called {heard}. Did you mean the {suggestions}?"
+WHICH_EXERCISE = "Which exercise? For example, say: how do I do a band pull apart."
+BACK_TO_WORKOUT = "Say resume to pick up the {label}, or next to move on."
+HELP = (
+    "I coach you through the six minute upper back workout, or a full upper back session with the equipment you "
+    "have, counting every rep. While you work, say next, repeat, pause, resume, skip this exercise, go back, "
+    "start over, or where am I. Ask how do I do an exercise for its form cues."
+)
+HELP_IDLE = "Say start my back workout to begin."
+FALLBACK = "Sorry, I didn't catch that. You can say next, repeat, pause, or ask how to do an exercise."
+WELCOME = (
+    "Welcome to Back Coach. I can take you through the six minute upper back workout, or a full upper back "
+    "session with the equipment you have. Say start my back workout to begin."
+)
+WELCOME_BACK = (
+    "Welcome back. You're partway through the {workout}, at the {label}. Say resume to pick up there, or start over."
+)
+IN_PROGRESS = (
+    "You're partway through the {workout}, at the {label}. Say resume to pick up there, or start over to begin again."
+)
+STOPPED = "Stopping here. Your place is saved at the {label}. To carry on, say: Alexa, ask back coach to resume."
+GOODBYE = "Goodbye. See you next workout."
+NO_WORKOUT = "There's no workout going right now. Say start my back workout to begin."
+NO_EXERCISES = "I couldn't find exercises for that equipment. Say start my back workout for the six minute workout."
+REPROMPT_IN_WORKOUT = "Say resume to carry on with the {label}, or ask how to do an exercise."
+REPROMPT_IDLE = "Say start my back workout, or ask how to do an exercise."
+
+# How positions are named.
+LABEL_SIDE = "{name}, {label} arm"
+LABEL_GRIP = "{name}, {label}"
+LABEL_LETTER = "{name}, {label} position"
+LABEL_SET = ", set {set} of {sets}"
+LABEL_REST = "{seconds} second rest"
+APOLOGY = "Sorry, something went wrong on my side. Your place is saved. Please try that again."
+APOLOGY_REPROMPT = "Please try that again, or say stop."

@@ -1,0 +1,256 @@
+"""Renders the engine's prompts as Alexa SSML: counted reps, arm switches, I-Y-T letters, rest countdowns."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Sequence
+from typing import Any
+from xml.sax.saxutils import escape
+
+from skill.content.schema import Content, Exercise
+from skill.engine.script import Budget, Cost, Prompt
+from skill.speech import prompts as p
+from skill.speech.timing import (
+    MAX_BREAK_SECONDS,
+    REP_SECONDS,
+    SECONDS_PER_WORD,
+    break_seconds,
+    estimate_seconds,
+    silence,
+)
+
+# Alexa: output speech must stay under 8,000 characters (FACTS.md). The engine packs fragments; the
+# <speak> wrapper is added afterwards, so the budget leaves room for it.
+MAX_SSML_CHARS = 8000
+SPEAK_OPEN, SPEAK_CLOSE = "<speak>", "</speak>"
+# The longest a single response may run. Alexa documents 240 s as the cap on <audio> in one response; the
+# coach holds all of its speech to the same cap, so no device cuts a response short.
+MAX_RESPONSE_SECONDS = 240.0
+BUDGET = Budget(max_chars=MAX_SSML_CHARS - 1 - len(SPEAK_OPEN) - len(SPEAK_CLOSE), max_seconds=MAX_RESPONSE_SECONDS)
+ALLOWED_TAGS = {"speak", "break", "p", "s"}
+
+
+class Speech:
+    """Turns prompts into SSML for one content set."""
+
+    def __init__(self, content: Content) -> None:
+        self.content = content
+        self._render: dict[str, Callable[[dict[str, Any]], str]] = {
+            "intro": self._intro,
+            "round": lambda a: _t(p.ROUND, **a),
+            "exercise": self._exercise,
+            "cue": self._cue,
+            "letter": self._letter,
+            "part": self._part,
+            "count": self._count,
+            "praise": lambda a: _t(p.ENCOURAGEMENT[a["n"] % len(p.ENCOURAGEMENT)]),
+            "rest": self._rest,
+            "continue": self._continue,
+            "continue_reprompt": lambda a: _t(p.CONTINUE_REPROMPT, label=self.label(a["at"])),
+            "finished": lambda a: _t(p.FINISHED, workout=self._workout_name(a["workout"]), days=a["days_per_week"]),
+            "resuming": lambda a: _t(p.RESUMING),
+            "again": lambda a: _t(p.AGAIN),
+            "going_back": lambda a: _t(p.GOING_BACK),
+            "at_start": lambda a: _t(p.AT_START),
+            "skipping": lambda a: _t(p.SKIPPING, name=self._name(a["name"])),
+            "paused": lambda a: _t(p.PAUSED, label=self.label(a["at"])),
+            "status": self._status,
+            "workout_done": lambda a: _t(p.WORKOUT_DONE, workout=self._workout_name(a["workout"])),
+            "explain": self._explain,
+            "unknown_exercise": self._unknown,
+            "which_exercise": lambda a: _t(p.WHICH_EXERCISE),
+            "back_to_workout": lambda a: _t(p.BACK_TO_WORKOUT, label=self.label(a["at"])),
+            "help": lambda a: _t(p.HELP),
+            "fallback": lambda a: _t(p.FALLBACK),
+            "welcome": lambda a: _t(p.WELCOME),
+            "welcome_back": lambda a: _t(p.WELCOME_BACK, workout=self._workout_name(a["at"]["workout"]),
+                                         label=self.label(a["at"])),
+            "in_progress": lambda a: _t(p.IN_PROGRESS, workout=self._workout_name(a["at"]["workout"]),
+                                        label=self.label(a["at"])),
+            "stopped": lambda a: _t(p.STOPPED, label=self.label(a["at"])),
+            "goodbye": lambda a: _t(p.GOODBYE),
+            "no_workout": lambda a: _t(p.NO_WORKOUT),
+            "no_exercises": lambda a: _t(p.NO_EXERCISES),
+            "reprompt": self._reprompt,
+        }
+
+    # -- public --------------------------------------------------------------------------------------
+
+    def fragment(self, prompts: Sequence[Prompt]) -> str:
+        return " ".join(self._render[prompt.key](prompt.params) for prompt in prompts)
+
+    def ssml(self, prompts: Sequence[Prompt]) -> str:
+        return SPEAK_OPEN + self.fragment(prompts) + SPEAK_CLOSE
+
+    def measure(self, prompts: Sequence[Prompt]) -> Cost:
+        text = self.fragment(prompts)
+        return Cost(len(text) + (1 if text else 0), estimate_seconds(text))
+
+    def label(self, at: dict[str, Any]) -> str:
+        """How a position is named in speech, e.g. 'band pull apart, underhand grip'."""
+        if at["kind"] == "rest":
+            return _plain(p.LABEL_REST, seconds=at["rest_seconds"])
+        name = self._name(at["name"])
+        template = {"side": p.LABEL_SIDE, "grip": p.LABEL_GRIP, "letter": p.LABEL_LETTER}.get(at["part_kind"])
+        text = _plain(template, name=name, label=at["part_label"]) if template else name
+        if at["sets"] > 1:
+            text += _plain(p.LABEL_SET, set=at["set"], sets=at["sets"])
+        return text
+
+    # -- names ---------------------------------------------------------------------------------------
+
+    def _exercise_by_name(self, name: str) -> Exercise | None:
+        return next((ex for ex in self.content.exercises.values() if ex.name == name), None)
+
+    def _name(self, name: str) -> str:
+        """The spoken form of a display name ('T R X low row' for 'TRX Low Row')."""
+        ex = self._exercise_by_name(name)
+        return ex.spoken_name if ex else name.lower()
+
+    def _workout_name(self, name: str) -> str:
+        workout = next((w for w in self.content.workouts.values() if w.name == name), None)
+        return workout.spoken_name if workout else name
+
+    # -- renderers -----------------------------------------------------------------------------------
+
+    def _intro(self, a: dict[str, Any]) -> str:
+        moves = _join([self._name(m) for m in a["moves"]])
+        template = p.INTRO_ROUNDS if a["rounds"] > 1 else p.INTRO_SETS
+        return _t(template, workout=self._workout_name(a["workout"]), moves=moves, rounds=a["rounds"],
+                  round_rest=a["round_rest"], set_rest=a["set_rest"])
+
+    def _exercise(self, a: dict[str, Any]) -> str:
+        at = a["at"]
+        parts = [_capital(self._name(at["name"])) + "."]
+        if at["sets"] > 1:
+            parts.append(_plain(p.SETS, set=at["set"], sets=at["sets"]))
+        if at["reps_min"] == at["reps_max"]:
+            reps = _plain(p.REPS_EXACT, reps=at["reps_min"])
+        else:
+            reps = _plain(p.REPS_RANGE, reps_min=at["reps_min"], reps_max=at["reps_max"])
+        parts.append(reps + p.PER_PART[at["part_kind"]] + ".")
+        return escape(" ".join(parts))
+
+    def _cue(self, a: dict[str, Any]) -> str:
+        ex = self.content.exercises[a["exercise"]]
+        return escape(" ".join(ex.cues) if a["full"] else ex.key_cue)
+
+    def _letter(self, a: dict[str, Any]) -> str:
+        ex = self.content.exercises[a["exercise"]]
+        text = _plain(p.LETTER, letter=a["letter"])
+        if a["cue"]:
+            text += " " + ex.letter_cues[a["index"]]
+        return escape(text)
+
+    def _part(self, a: dict[str, Any]) -> str:
+        template = (p.PART_SWITCH if a["switch"] else p.PART_FIRST)[a["kind"]]
+        return escape(_capital(_plain(template, label=a["label"])))
+
+    def _count(self, a: dict[str, Any]) -> str:
+        """Counts the reps at REP_SECONDS each: the number, then silence for the rest of the rep."""
+        gap = REP_SECONDS - SECONDS_PER_WORD
+        counts = [f"{n}{silence(gap)}" for n in range(1, a["reps_min"] + 1)]
+        if a["reps_max"] > a["reps_min"]:
+            counts.append(escape(p.COUNT_MORE))
+            counts += [f"{n}{silence(gap)}" for n in range(a["reps_min"] + 1, a["reps_max"] + 1)]
+        return escape(p.COUNT_START) + " " + " ".join(counts)
+
+    def _rest(self, a: dict[str, Any]) -> str:
+        """A rest countdown that lasts `seconds` by the same estimate the timeline uses."""
+        seconds = a["seconds"]
+        out = _t(p.REST_START, seconds=seconds)
+        if a["next"]:
+            out += " " + _t(p.REST_NEXT, label=self._next_label(a["next"]))
+        elapsed = estimate_seconds(out)
+        marks = [m for m in range(int(seconds) - 10, 0, -10) if m >= 10]
+        for mark in marks:
+            out += silence(seconds - mark - elapsed) + " " + _t(p.REST_MARK, seconds=mark)
+            elapsed = max(elapsed, seconds - mark) + estimate_seconds(_t(p.REST_MARK, seconds=mark))
+        countdown = [3, 2, 1] if seconds >= 5 else []
+        for n in countdown:
+            out += silence(seconds - n - elapsed) + f" {n}"
+            elapsed = max(elapsed, seconds - n) + SECONDS_PER_WORD
+        return out + silence(seconds - elapsed) + " " + _t(p.REST_END)
+
+    def _next_label(self, at: dict[str, Any]) -> str:
+        if at["round_start"] and at["rounds"] > 1:
+            return _plain(p.ROUND, round=at["round"], rounds=at["rounds"]).rstrip(".").lower() + ", " + self.label(at)
+        return self.label(at)
+
+    def _continue(self, a: dict[str, Any]) -> str:
+        at = a["at"]
+        if at["round_start"] and at["rounds"] > 1:
+            return _t(p.CONTINUE_ROUND, round=at["round"], name=self._name(at["name"]))
+        return _t(p.CONTINUE, label=self.label(at))
+
+    def _status(self, a: dict[str, Any]) -> str:
+        at = a["at"]
+        doing = p.STATUS_DOING[bool(a["started"])]
+        workout = self._workout_name(at["workout"])
+        if at["rounds"] > 1:
+            head = _t(p.STATUS, round=at["round"], rounds=at["rounds"], workout=workout, doing=doing,
+                      label=self.label(at))
+            left = _t(p.STATUS_LEFT, moves_left=at["moves_left"], moves=_moves(at["moves_left"]),
+                      moves_left_in_round=at["moves_left_in_round"])
+        else:
+            head = _t(p.STATUS_SINGLE_ROUND, workout=workout, doing=doing, label=self.label(at))
+            left = _t(p.STATUS_LEFT_SINGLE, moves_left=at["moves_left"], moves=_moves(at["moves_left"]))
+        return head + " " + left
+
+    def _explain(self, a: dict[str, Any]) -> str:
+        ex = self.content.exercises[a["exercise"]]
+        parts = [_capital(ex.spoken_name) + ".", *ex.cues]
+        if ex.prescription is not None:
+            parts.append(ex.prescription.text)
+        return escape(" ".join(parts))
+
+    def _unknown(self, a: dict[str, Any]) -> str:
+        names = [self._name(n) for n in a["suggestions"]]
+        return _t(p.UNKNOWN_EXERCISE, heard=a["heard"], suggestions=" or the ".join(names))
+
+    def _reprompt(self, a: dict[str, Any]) -> str:
+        if a["at"] is None:
+            return _t(p.REPROMPT_IDLE)
+        return _t(p.REPROMPT_IN_WORKOUT, label=self.label(a["at"]))
+
+
+def _plain(template: str, **values: Any) -> str:
+    return template.format(**values)
+
+
+def _t(template: str, **values: Any) -> str:
+    """A template filled with values and escaped for SSML (names and heard words may contain '&' or '<')."""
+    return escape(template.format(**values))
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _moves(n: int) -> str:
+    return "move" if n == 1 else "moves"
+
+
+def check(ssml: str) -> list[str]:
+    """Problems that would make Alexa reject or mangle `ssml`; empty when it is fine."""
+    problems = []
+    if len(ssml) >= MAX_SSML_CHARS:
+        problems.append(f"{len(ssml)} characters (limit {MAX_SSML_CHARS})")
+    try:
+        root = ET.fromstring(ssml)
+    except ET.ParseError as e:
+        return [*problems, f"not well-formed XML: {e}"]
+    if root.tag != "speak":
+        problems.append(f"root element is <{root.tag}>, not <speak>")
+    for element in root.iter():
+        if element.tag not in ALLOWED_TAGS:
+            problems.append(f"unsupported tag <{element.tag}>")
+        if element.tag == "break":
+            seconds = break_seconds(element.get("time", ""))
+            if not 0 < seconds <= MAX_BREAK_SECONDS:
+                problems.append(f"break of {seconds} s (limit {MAX_BREAK_SECONDS} s)")
+    return problems

@@ -1,0 +1,52 @@
+"""Shared fixtures: the content, the engine with its speech layer, and the skill on an in-memory store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from skill.alexa.factory import create_skill
+from skill.alexa.interaction_model import load_model
+from skill.cli.chat import Chat
+from skill.cli.nlu import Nlu
+from skill.content import Content, load_content
+from skill.engine.coach import Coach
+from skill.speech.ssml import BUDGET, Speech
+from skill.storage.sqlite import SQLitePersistenceAdapter
+
+REPO = Path(__file__).resolve().parents[1]
+ARTICLE = REPO.parent / "shared" / "source" / "upper-back-exercises-article.txt"
+START = 1_795_000_000.0  # a fixed epoch second, so simulated time is the same on every run
+
+
+@pytest.fixture(scope="session")
+def content() -> Content:
+    return load_content()
+
+
+@pytest.fixture(scope="session")
+def speech(content: Content) -> Speech:
+    return Speech(content)
+
+
+@pytest.fixture(scope="session")
+def coach(content: Content, speech: Speech) -> Coach:
+    return Coach(content, speech.measure, BUDGET)
+
+
+@pytest.fixture(scope="session")
+def nlu() -> Nlu:
+    return Nlu(load_model())
+
+
+@pytest.fixture
+def store() -> SQLitePersistenceAdapter:
+    adapter = SQLitePersistenceAdapter()
+    yield adapter
+    adapter.close()
+
+
+@pytest.fixture
+def chat(content: Content, nlu: Nlu, store: SQLitePersistenceAdapter) -> Chat:
+    return Chat(create_skill(store, content), nlu, content, start_at=START)

@@ -1,0 +1,183 @@
+"""The workout engine: positions, commands, barge-ins, explicit outcomes; no framework in sight."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from skill.engine.coach import Coach
+from skill.engine.commands import Cmd, Command, Outcome
+from skill.engine.plan import build_plan
+from skill.engine.state import DOING, FINISHED, PAUSED, PLAYING, READY, WorkoutState
+from skill.speech.ssml import check
+
+T0 = 1_795_000_000_000  # ms
+ENGINE = Path(__file__).resolve().parents[2] / "skill" / "engine"
+FRAMEWORKS = ("ask_sdk", "boto3", "botocore", "flask", "flask_ask_sdk")
+
+
+def start(coach: Coach, workout: str = "") -> Outcome:
+    return coach.handle(None, Command(Cmd.START, workout=workout), T0)
+
+
+def during(outcome: Outcome, step: int, into_ms: int = 500) -> int:
+    """The time `into_ms` into the segment of `step` in the outcome's response."""
+    seg = next(s for s in outcome.state.timeline if s.step == step)
+    return outcome.state.response_at_ms + seg.start_ms + into_ms
+
+
+def after(outcome: Outcome) -> int:
+    return outcome.state.response_at_ms + outcome.state.timeline[-1].end_ms + 1000
+
+
+def position(coach: Coach, state: WorkoutState) -> int:
+    return coach.position(state)
+
+
+def test_engine_imports_no_framework() -> None:
+    for path in ENGINE.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            for name in names:
+                assert not name.startswith(FRAMEWORKS), f"{path.name} imports {name}"
+    code = "import skill.engine.coach, sys; print(sorted(m for m in sys.modules if m.split('.')[0] in %r))" % (
+        FRAMEWORKS,)
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"
+
+
+def test_start_carries_as_much_as_one_response_allows(coach: Coach, speech) -> None:
+    out = start(coach)
+    assert out.result == "started" and out.state.phase == PLAYING and not out.end_session
+    timeline = out.state.timeline
+    assert [s.step for s in timeline] == list(range(len(timeline))) and len(timeline) >= 4
+    for a, b in zip(timeline, timeline[1:], strict=False):
+        assert b.start_ms == a.end_ms
+    ssml = speech.ssml(out.speech)
+    assert check(ssml) == [] and speech.measure(out.speech).seconds <= coach.budget.max_seconds
+    assert out.reprompt
+
+
+def test_barge_in_lands_on_the_segment_being_spoken(coach: Coach) -> None:
+    out = start(coach)
+    settled = coach.settle(out.state, during(out, 2))
+    assert (position(coach, settled), settled.phase) == (2, DOING)
+    before_first = coach.settle(out.state, out.state.response_at_ms + 100)
+    assert (position(coach, before_first), before_first.phase) == (0, READY)
+    finished = coach.settle(out.state, after(out))
+    assert (position(coach, finished), finished.phase) == (out.state.timeline[-1].step + 1, READY)
+
+
+@pytest.mark.parametrize("step", [0, 2, 3])
+def test_next_repeat_previous_act_on_the_move_being_done(coach: Coach, step: int) -> None:
+    out = start(coach)
+    at = during(out, step)
+    nxt = coach.handle(out.state, Command(Cmd.NEXT), at)
+    assert position(coach, nxt.state) == step + 1
+    again = coach.handle(out.state, Command(Cmd.REPEAT), at)
+    assert position(coach, again.state) == step
+    back = coach.handle(out.state, Command(Cmd.PREVIOUS), at)
+    assert (back.result, position(coach, back.state)) == (("at_start", 0) if step == 0 else ("previous", step - 1))
+
+
+def test_pause_keeps_the_move_and_resume_restarts_it(coach: Coach) -> None:
+    out = start(coach)
+    paused = coach.handle(out.state, Command(Cmd.PAUSE), during(out, 1))
+    assert paused.result == "paused" and paused.end_session and paused.state.phase == PAUSED
+    assert position(coach, paused.state) == 1
+    again = coach.handle(paused.state, Command(Cmd.PAUSE), T0 + 10**7)
+    assert again.result == "already_paused" and again.state == paused.state
+    resumed = coach.handle(paused.state, Command(Cmd.RESUME), T0 + 10**8)
+    assert resumed.result == "resumed" and resumed.state.timeline[0].step == 1
+
+
+def test_next_after_a_whole_response_starts_what_comes_next(coach: Coach) -> None:
+    out = start(coach)
+    nxt = coach.handle(out.state, Command(Cmd.NEXT), after(out))
+    assert nxt.state.timeline[0].step == out.state.timeline[-1].step + 1
+
+
+def test_skip_moves_past_every_part_of_the_exercise(coach: Coach) -> None:
+    out = start(coach)
+    skipped = coach.handle(out.state, Command(Cmd.SKIP), during(out, 0))
+    plan = build_plan(coach.content, "six_minute")
+    assert plan.steps[position(coach, skipped.state)].exercise_id == "single_arm_mini_loop_pulldown"
+    assert skipped.result == "skipped"
+
+
+def test_status_explain_and_help_leave_the_position_alone(coach: Coach) -> None:
+    out = start(coach)
+    at = during(out, 3)
+    settled = coach.settle(out.state, at)
+    for command in (Command(Cmd.STATUS), Command(Cmd.EXPLAIN, exercise="i_y_t"), Command(Cmd.HELP),
+                    Command(Cmd.EXPLAIN, heard="burpee"), Command(Cmd.FALLBACK), Command(Cmd.EXPLAIN)):
+        answer = coach.handle(out.state, command, at)
+        assert answer.state == settled and not answer.end_session and answer.reprompt, command
+    this_one = coach.handle(out.state, Command(Cmd.EXPLAIN), at)
+    assert this_one.speech[0].params["exercise"] == "single_arm_mini_loop_pulldown"
+    unknown = coach.handle(out.state, Command(Cmd.EXPLAIN, heard="burpee"), at)
+    assert unknown.result == "unknown_exercise" and len(unknown.speech[0].params["suggestions"]) == 2
+
+
+def test_commands_that_make_no_sense_get_explicit_outcomes(coach: Coach) -> None:
+    for name in (Cmd.NEXT, Cmd.PREVIOUS, Cmd.REPEAT, Cmd.PAUSE, Cmd.RESUME, Cmd.SKIP, Cmd.STATUS):
+        out = coach.handle(None, Command(name), T0)
+        assert out.result == "no_workout" and out.state is None and not out.end_session
+    done = replace(start(coach).state, phase=FINISHED, timeline=(), response_at_ms=0)
+    for name in (Cmd.NEXT, Cmd.PREVIOUS, Cmd.REPEAT, Cmd.PAUSE, Cmd.RESUME, Cmd.SKIP, Cmd.STATUS):
+        assert coach.handle(done, Command(name), T0).result == "workout_done"
+
+
+def test_start_with_a_workout_under_way_offers_resume_instead_of_losing_it(coach: Coach) -> None:
+    out = start(coach)
+    later = coach.handle(out.state, Command(Cmd.NEXT), after(out))
+    offer = coach.handle(later.state, Command(Cmd.START), T0 + 3600_000)
+    assert offer.result == "offer_resume" and position(coach, offer.state) > 0
+    over = coach.handle(offer.state, Command(Cmd.START_OVER), T0 + 3601_000)
+    assert over.result == "started" and over.state.timeline[0].step == 0
+    other = coach.handle(later.state, Command(Cmd.START, workout="full_session", equipment=("band",)), T0)
+    assert other.result == "started" and other.state.workout == "full_session"
+
+
+def test_the_whole_circuit_by_next_finishes_and_ends_the_session(coach: Coach) -> None:
+    out = start(coach)
+    turns = 1
+    while not out.end_session:
+        out = coach.handle(out.state, Command(Cmd.NEXT), after(out))
+        turns += 1
+    assert out.result == "next" and turns <= 4
+    done = coach.settle(out.state, after(out))
+    assert done.phase == FINISHED and coach.completed_moves(done) == 16
+
+
+def test_state_survives_storage_round_trips(coach: Coach) -> None:
+    out = start(coach)
+    data = out.state.to_dict()
+    assert WorkoutState.from_dict(data) == out.state
+    as_decimal = {k: (Decimal(v) if isinstance(v, int) and not isinstance(v, bool) else v) for k, v in data.items()}
+    as_decimal["timeline"] = [[Decimal(x) for x in seg] for seg in data["timeline"]]
+    assert WorkoutState.from_dict(as_decimal) == out.state
+
+
+@pytest.mark.parametrize("data", [None, 7, {}, {"workout": 3}, {"workout": "six_minute", "round": "two"},
+                                  {"workout": "six_minute", "phase": "dancing"},
+                                  {"workout": "six_minute", "timeline": [[1, 2]]},
+                                  {"workout": "six_minute", "set": 1.5}])
+def test_malformed_stored_state_is_refused_not_raised(data) -> None:
+    assert WorkoutState.from_dict(data) is None
+
+
+def test_a_state_that_no_longer_fits_the_content_is_dropped(coach: Coach) -> None:
+    ghost = WorkoutState(workout="six_minute", round=9)
+    assert coach.plan(ghost) is None
+    assert coach.handle(ghost, Command(Cmd.NEXT), T0).result == "no_workout"
+    unknown = WorkoutState(workout="marathon")
+    assert coach.handle(unknown, Command(Cmd.LAUNCH), T0).result == "welcome"
