@@ -95,7 +95,7 @@ def _start_command(content: Content) -> Callable[[HandlerInput], Command]:
         if not equipment and equipment_slot.spoken:
             equipment = find_equipment(content, equipment_slot.spoken) or ""
         if equipment and not workout:
-            workout = "full_session"  # "I only have a band": the session built from what they have
+            workout = content.equipment_workout.id  # "I only have a band": built from what they have
         return Command(Cmd.START, workout=workout, equipment=(equipment,) if equipment else ())
 
     return command

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 import tempfile
@@ -25,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     chat.add_argument("--speak", action="store_true", help="speak the responses through espeak-ng")
     chat.add_argument("--demo", action="store_true", help="play the scripted demonstration of a whole circuit")
     chat.add_argument("--no-timeline", action="store_true", help="do not print each response's timeline")
+    chat.add_argument("--transcript", type=Path, help="also write every request and response as JSON lines")
 
     model = commands.add_parser("model", help="regenerate the interaction models' slot types from the content")
     model.add_argument("--check", action="store_true", help="only report models that are out of date")
@@ -63,6 +65,11 @@ def _chat(args: argparse.Namespace, default_db: Path) -> int:
         else:
             run_lines(chat, sys.stdin)
         adapter.close()
+    if args.transcript:
+        with args.transcript.open("w", encoding="utf-8") as out:
+            for exchange in chat.history:
+                out.write(json.dumps({"said": exchange.said, "request": exchange.request,
+                                      "response": exchange.response}) + "\n")
     return 0
 
 

@@ -48,7 +48,7 @@ class Resolution:
 
 def words(text: str) -> str:
     """What the speech recogniser would hand over: lower case words, apostrophes kept."""
-    text = text.casefold().replace("’", "'")
+    text = text.casefold().replace("’", "'").replace("&", " and ")
     return " ".join(re.sub(r"[^a-z0-9' ]+", " ", text).split())
 
 

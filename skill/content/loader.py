@@ -93,6 +93,10 @@ def _check_exercises(exercises: list[Exercise], guide: Guide) -> None:
 
 
 def _check_workouts(workouts: list[Workout], content: Content) -> None:
+    if sum(w.default for w in workouts) != 1:
+        raise ContentError(f"{WORKOUTS_FILE}: field 'default': exactly one workout must be the default")
+    if not any(w.from_exercises for w in workouts):
+        raise ContentError(f"{WORKOUTS_FILE}: field 'from_exercises': one workout must be built from equipment")
     for w in workouts:
         fail = lambda fld, problem, w=w: _fail(WORKOUTS_FILE, "workout", w.id, fld, problem)  # noqa: E731
         if w.rounds < 1:

@@ -76,6 +76,7 @@ class Workout:
     move: tuple[WorkoutMove, ...] = ()
     max_exercises: int = 0
     from_exercises: tuple[str, ...] = ()
+    default: bool = False  # the workout "start my back workout" means
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,15 @@ class Content:
 
     def workout(self, workout_id: str) -> Workout:
         return self.workouts[workout_id]
+
+    @property
+    def default_workout(self) -> Workout:
+        return next(w for w in self.workouts.values() if w.default)
+
+    @property
+    def equipment_workout(self) -> Workout:
+        """The workout built from what the person has ("I only have a band")."""
+        return next(w for w in self.workouts.values() if w.from_exercises)
 
 
 def build(cls: type, raw: Any, where: str) -> Any:

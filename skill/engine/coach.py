@@ -18,7 +18,6 @@ from skill.engine.script import Budget, Measure, Prompt, say
 from skill.engine.state import DOING, FINISHED, PAUSED, PLAYING, READY, Segment, WorkoutState
 
 NONE = "none"  # the phase of "no workout at all"
-DEFAULT_WORKOUT = "six_minute"
 
 Action = Callable[["Coach", WorkoutState | None, Command, int], Outcome]
 
@@ -220,9 +219,9 @@ class Coach:
         return next(j for j in range(index, len(plan.steps)) if plan.steps[j].kind == MOVE)
 
     def start(self, state: WorkoutState | None, command: Command, now_ms: int) -> Outcome:
-        workout_id = command.workout or DEFAULT_WORKOUT
+        workout_id = command.workout
         if workout_id not in self.content.workouts:
-            workout_id = DEFAULT_WORKOUT
+            workout_id = self.content.default_workout.id
         equipment = command.equipment if self.content.workouts[workout_id].from_exercises else ()
         if (
             state is not None

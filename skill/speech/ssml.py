@@ -162,7 +162,8 @@ class Speech:
         if a["next"]:
             out += " " + _t(p.REST_NEXT, label=self._next_label(a["next"]))
         elapsed = estimate_seconds(out)
-        marks = [m for m in range(int(seconds) - 10, 0, -10) if m >= 10]
+        # Time left is called at each whole ten seconds, once the rest has run for a few seconds.
+        marks = [m for m in range(10 * ((int(seconds) - 1) // 10), 0, -10) if seconds - m >= 5]
         for mark in marks:
             out += silence(seconds - mark - elapsed) + " " + _t(p.REST_MARK, seconds=mark)
             elapsed = max(elapsed, seconds - mark) + estimate_seconds(_t(p.REST_MARK, seconds=mark))

@@ -143,5 +143,5 @@ def test_a_workout_naming_an_unknown_exercise_is_refused(tmp_path: Path) -> None
     directory = _copy_content(tmp_path)
     path = directory / "workouts.toml"
     path.write_text(path.read_text(encoding="utf-8").replace('exercise = "i_y_t"', 'exercise = "i_y_z"'))
-    with pytest.raises(ContentError, match="workouts.toml: workout 'six_minute': field 'move': unknown exercise"):
+    with pytest.raises(ContentError, match=r"workouts\.toml: workout 'six_minute': field 'move': unknown exercise"):
         load_content(directory)

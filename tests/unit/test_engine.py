@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import itertools
 import subprocess
 import sys
 from dataclasses import replace
@@ -48,8 +49,7 @@ def test_engine_imports_no_framework() -> None:
                 [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
             for name in names:
                 assert not name.startswith(FRAMEWORKS), f"{path.name} imports {name}"
-    code = "import skill.engine.coach, sys; print(sorted(m for m in sys.modules if m.split('.')[0] in %r))" % (
-        FRAMEWORKS,)
+    code = f"import skill.engine.coach, sys; print(sorted(m for m in sys.modules if m.split('.')[0] in {FRAMEWORKS!r}))"
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"
 
@@ -59,7 +59,7 @@ def test_start_carries_as_much_as_one_response_allows(coach: Coach, speech) -> N
     assert out.result == "started" and out.state.phase == PLAYING and not out.end_session
     timeline = out.state.timeline
     assert [s.step for s in timeline] == list(range(len(timeline))) and len(timeline) >= 4
-    for a, b in zip(timeline, timeline[1:], strict=False):
+    for a, b in itertools.pairwise(timeline):
         assert b.start_ms == a.end_ms
     ssml = speech.ssml(out.speech)
     assert check(ssml) == [] and speech.measure(out.speech).seconds <= coach.budget.max_seconds

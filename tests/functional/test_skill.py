@@ -1,0 +1,172 @@
+"""The skill through real request envelopes: questions mid-workout, saved places, bad input and storage faults."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import pytest
+from ask_sdk_core.serialize import DefaultSerializer
+from ask_sdk_model import RequestEnvelope
+
+from skill.alexa.factory import create_skill
+from skill.cli import envelopes
+from skill.cli.chat import Chat
+from skill.content.lookup import exercise_names
+from skill.content.schema import Content
+from skill.speech import prompts
+from skill.speech.readable import to_text
+from skill.speech.ssml import check
+from skill.storage.sqlite import SQLitePersistenceAdapter
+from tests.conftest import START
+
+
+def test_how_do_i_do_every_exercise_by_every_name_mid_workout(chat: Chat, content: Content) -> None:
+    started = chat.say("start my back workout")
+    at_step = started.workout.timeline[1].step
+    seg = started.workout.timeline[1]
+    first = chat.say(f"@{seg.start_ms // 1000 + 2} where am I")
+    before = first.workout
+    for ex in content.exercises.values():
+        for name in exercise_names(ex):
+            answer = chat.say(f"how do I do the {name}")
+            text = to_text(answer.ssml)
+            assert ex.cues[0].split()[0] in text and ex.key_cue[:30] in answer.ssml.replace("&quot;", '"'), name
+            if ex.prescription:
+                assert ex.prescription.text in text
+            assert answer.workout == before, f"{name} moved the workout"
+            assert not answer.ends_session and check(answer.reprompt_ssml) == []
+    resumed = chat.say("next")
+    assert resumed.workout.timeline[0].step == at_step + 1
+
+
+def test_an_unknown_exercise_names_the_closest_ones(chat: Chat) -> None:
+    answer = chat.say("how do I do a bent row")
+    assert "I don't know an exercise called bent row" in answer.text and "bent over dumbbell row" in answer.text
+    assert not answer.ends_session
+
+
+def test_a_missing_exercise_asks_which(chat: Chat) -> None:
+    answer = chat.say("how do I do this one")
+    assert answer.text.startswith(prompts.WHICH_EXERCISE.split(".")[0])
+
+
+def test_only_a_band_builds_a_band_session(chat: Chat) -> None:
+    answer = chat.say("I only have a band")
+    assert answer.workout.workout == "full_session" and answer.workout.equipment == ("band",)
+    assert "band pull apart" in answer.text and "dumbbell" not in answer.text.split("I'll count")[0]
+
+
+def test_the_place_survives_a_new_session_and_another_echo(content: Content, nlu, store) -> None:
+    kitchen = Chat(create_skill(store, content), nlu, content, device="kitchen", start_at=START)
+    started = kitchen.say("start my back workout")
+    paused = kitchen.say(f"@{started.workout.timeline[2].start_ms // 1000 + 3} pause")
+    assert paused.ends_session
+    lounge = Chat(create_skill(store, content), nlu, content, device="lounge", start_at=START + 3600)
+    welcome = lounge.say("open back coach")
+    assert "partway through" in welcome.text and "single arm pulldown, left arm" in welcome.text
+    resumed = lounge.say("resume")
+    assert resumed.workout.timeline[0].step == 2
+    someone_else = Chat(create_skill(store, content), nlu, content, user="guest", start_at=START + 3600)
+    assert "Welcome to Back Coach" in someone_else.say("open back coach").text
+
+
+def test_session_end_saves_where_the_person_was(content: Content, nlu, store) -> None:
+    chat = Chat(create_skill(store, content), nlu, content, start_at=START)
+    chat.say("start my back workout")
+    ended = chat.end_session("USER_INITIATED")
+    assert ended.ssml == "" and "outputSpeech" not in ended.response["response"]
+    saved = store._db.execute("SELECT data FROM attributes").fetchone()[0]
+    assert json.loads(saved)["workout"]["phase"] == "ready"  # the whole response was heard
+
+
+def invoke(skill, body: dict[str, Any]) -> dict[str, Any]:
+    serializer = DefaultSerializer()
+    envelope = serializer.deserialize(json.dumps(body), RequestEnvelope)
+    return serializer.serialize(skill.invoke(envelope, None))
+
+
+def request(name: str, new: bool = True, attributes: dict | None = None, slots: dict | None = None) -> dict:
+    return envelopes.envelope(
+        envelopes.intent_request(name, START, slots), user=envelopes.user_id("u1"), device=envelopes.device_id("d1"),
+        session_id="amzn1.echo-api.session.test", new_session=new, attributes=attributes,
+    )
+
+
+def test_an_intent_the_skill_does_not_know_gets_the_fallback(content: Content, store) -> None:
+    response = invoke(create_skill(store, content), request("SomeNewIntent"))
+    assert prompts.FALLBACK in response["response"]["outputSpeech"]["ssml"]
+
+
+class FlakyStore(SQLitePersistenceAdapter):
+    def __init__(self, fail_get: bool = False, fail_save: bool = False) -> None:
+        super().__init__()
+        self.fail_get, self.fail_save, self.saves = fail_get, fail_save, 0
+
+    def get_attributes(self, request_envelope):
+        if self.fail_get:
+            raise ConnectionError("storage unreachable")
+        return super().get_attributes(request_envelope)
+
+    def save_attributes(self, request_envelope, attributes):
+        self.saves += 1
+        if self.fail_save:
+            raise ConnectionError("storage unreachable")
+        super().save_attributes(request_envelope, attributes)
+
+
+def test_a_storage_fault_is_heard_as_sense_and_logged_without_the_user_id(content: Content, caplog) -> None:
+    broken_read = FlakyStore(fail_get=True)
+    caplog.set_level(logging.INFO)
+    response = invoke(create_skill(broken_read, content), request("AMAZON.NextIntent"))
+    assert prompts.NO_WORKOUT in response["response"]["outputSpeech"]["ssml"]
+    assert broken_read.saves == 0  # never overwrite a place that could not be read
+    assert "load failed" in caplog.text and "amzn1.ask.account" not in caplog.text
+
+    broken_write = FlakyStore(fail_save=True)
+    started = invoke(create_skill(broken_write, content), request("StartWorkoutIntent"))
+    assert "Round 1 of 2" in started["response"]["outputSpeech"]["ssml"]
+    assert started["sessionAttributes"]["workout"]["phase"] == "playing"  # carried on in the session
+    assert "save failed" in caplog.text
+
+
+def test_a_failing_handler_apologises_and_saves_nothing(content: Content, monkeypatch, caplog) -> None:
+    store = FlakyStore()
+    skill = create_skill(store, content)
+    from skill.engine.coach import Coach
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(Coach, "handle", boom)
+    response = invoke(skill, request("AMAZON.NextIntent"))
+    assert response["response"]["outputSpeech"]["ssml"] == f"<speak>{prompts.APOLOGY}</speak>"
+    assert response["response"]["shouldEndSession"] is False and store.saves == 0
+    assert "unhandled error=RuntimeError" in caplog.text
+
+
+@pytest.mark.parametrize("stored", [{"workout": {"workout": "six_minute", "round": "x"}}, {"workout": 5}])
+def test_a_malformed_saved_state_is_set_aside(content: Content, stored: dict) -> None:
+    store = FlakyStore()
+    body = request("AMAZON.NextIntent")
+    envelope = DefaultSerializer().deserialize(json.dumps(body), RequestEnvelope)
+    store.save_attributes(envelope, stored)
+    response = invoke(create_skill(store, content), body)
+    assert prompts.NO_WORKOUT in response["response"]["outputSpeech"]["ssml"]
+
+
+def test_a_turn_that_changes_nothing_writes_nothing(content: Content) -> None:
+    store = FlakyStore()
+    skill = create_skill(store, content)
+    invoke(skill, request("AMAZON.HelpIntent"))
+    invoke(skill, request("WorkoutStatusIntent"))
+    assert store.saves == 0
+    started = invoke(skill, request("StartWorkoutIntent"))
+    assert store.saves == 1
+    # A barge-in settles the response in flight into a position: that is a change, saved once.
+    status = invoke(skill, request("WorkoutStatusIntent", new=False, attributes=started["sessionAttributes"]))
+    assert store.saves == 2
+    slots = {"EXERCISE": envelopes.slot_value("EXERCISE", "i y t", ("i_y_t", "i y t"), "EXERCISE")}
+    invoke(skill, request("ExplainExerciseIntent", new=False, attributes=status["sessionAttributes"], slots=slots))
+    assert store.saves == 2
