@@ -18,7 +18,7 @@ demo: $(READY)
 	@if [ -t 0 ]; then $(BIN)/backcoach chat; else $(BIN)/backcoach chat --demo; fi
 
 test: $(READY)
-	$(BIN)/ruff check skill lambda tests
+	$(BIN)/ruff check .
 	$(BIN)/backcoach model --check
 	$(BIN)/python -m pytest
 
