@@ -7,7 +7,7 @@ from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 
 from skill.alexa.handlers import ApologyHandler, request_handlers
-from skill.alexa.interceptors import LoadState, SaveState
+from skill.alexa.turns import TurnRunner
 from skill.content import Content, load_content
 from skill.engine.coach import Coach
 from skill.speech.ssml import BUDGET, Speech
@@ -21,9 +21,7 @@ def skill_builder(
     coach = Coach(content, speech.measure, BUDGET)
     builder = CustomSkillBuilder(persistence_adapter=persistence_adapter)
     builder.skill_id = skill_id
-    builder.add_global_request_interceptor(LoadState())
-    builder.add_global_response_interceptor(SaveState())
-    for handler in request_handlers(coach, speech):
+    for handler in request_handlers(TurnRunner(coach, persistence_adapter), speech, content):
         builder.add_request_handler(handler)
     builder.add_exception_handler(ApologyHandler())
     return builder

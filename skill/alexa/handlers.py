@@ -10,11 +10,10 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name, is_request_type
 from ask_sdk_model import Response
 
-from skill.alexa.requests import request_time_ms, slot, user_key
-from skill.alexa.turn import current_turn
+from skill.alexa.requests import slot, user_key
+from skill.alexa.turns import TurnRunner
 from skill.content.lookup import find_equipment, find_exercise, find_workout
 from skill.content.schema import Content
-from skill.engine.coach import Coach
 from skill.engine.commands import Cmd, Command, Outcome
 from skill.speech import prompts
 from skill.speech.ssml import Speech
@@ -44,12 +43,12 @@ HANDLED_INTENTS = frozenset(SIMPLE_INTENTS) | frozenset(SLOT_INTENTS)
 class CommandHandler(AbstractRequestHandler):
     def __init__(
         self,
-        coach: Coach,
+        turns: TurnRunner,
         speech: Speech,
         matches: Callable[[HandlerInput], bool],
         command: Callable[[HandlerInput], Command],
     ) -> None:
-        self.coach = coach
+        self.turns = turns
         self.speech = speech
         self._matches = matches
         self._command = command
@@ -58,10 +57,8 @@ class CommandHandler(AbstractRequestHandler):
         return self._matches(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        turn = current_turn(handler_input)
         command = self._command(handler_input)
-        outcome = self.coach.handle(turn.state, command, request_time_ms(handler_input))
-        turn.outcome = outcome
+        outcome = self.turns.run(handler_input, command)
         log.info("command=%s result=%s user=%s", command.name, outcome.result, user_key(handler_input))
         return respond(handler_input, self.speech, outcome)
 
@@ -112,20 +109,19 @@ def _explain_command(content: Content) -> Callable[[HandlerInput], Command]:
     return command
 
 
-def request_handlers(coach: Coach, speech: Speech) -> list[AbstractRequestHandler]:
-    content = coach.content
-    handlers: list[AbstractRequestHandler] = [
-        CommandHandler(coach, speech, is_request_type("LaunchRequest"), lambda hi: Command(Cmd.LAUNCH)),
-        CommandHandler(coach, speech, is_request_type("SessionEndedRequest"), lambda hi: Command(Cmd.SESSION_END)),
-        CommandHandler(coach, speech, _intent_is(["StartWorkoutIntent"]), _start_command(content)),
-        CommandHandler(coach, speech, _intent_is(["ExplainExerciseIntent"]), _explain_command(content)),
-        CommandHandler(
-            coach, speech, _intent_is(SIMPLE_INTENTS), lambda hi: Command(SIMPLE_INTENTS[get_intent_name(hi)])
-        ),
+def request_handlers(turns: TurnRunner, speech: Speech, content: Content) -> list[AbstractRequestHandler]:
+    def handler(matches: Callable[[HandlerInput], bool], command: Callable[[HandlerInput], Command]) -> CommandHandler:
+        return CommandHandler(turns, speech, matches, command)
+
+    return [
+        handler(is_request_type("LaunchRequest"), lambda hi: Command(Cmd.LAUNCH)),
+        handler(is_request_type("SessionEndedRequest"), lambda hi: Command(Cmd.SESSION_END)),
+        handler(_intent_is(["StartWorkoutIntent"]), _start_command(content)),
+        handler(_intent_is(["ExplainExerciseIntent"]), _explain_command(content)),
+        handler(_intent_is(SIMPLE_INTENTS), lambda hi: Command(SIMPLE_INTENTS[get_intent_name(hi)])),
         # An intent this skill does not know (a model newer than the code, or a malformed request).
-        CommandHandler(coach, speech, is_request_type("IntentRequest"), lambda hi: Command(Cmd.FALLBACK)),
+        handler(is_request_type("IntentRequest"), lambda hi: Command(Cmd.FALLBACK)),
     ]
-    return handlers
 
 
 class ApologyHandler(AbstractExceptionHandler):

@@ -56,7 +56,8 @@ class Exchange:
 
     @property
     def workout(self) -> WorkoutState | None:
-        return WorkoutState.from_dict((self.response.get("sessionAttributes") or {}).get("workout"))
+        record = (self.response.get("sessionAttributes") or {}).get("record") or {}
+        return WorkoutState.from_dict(record.get("workout"))
 
 
 class Chat:

@@ -13,11 +13,13 @@ from typing import Any
 from skill.content.lookup import closest_exercises
 from skill.content.schema import Content
 from skill.engine.commands import Cmd, Command, Outcome
+from skill.engine.history import finished_entry
 from skill.engine.plan import LETTER, MOVE, REST, Plan, Step, build_plan
 from skill.engine.script import Budget, Measure, Prompt, say
 from skill.engine.state import DOING, FINISHED, PAUSED, PLAYING, READY, Segment, WorkoutState
 
 NONE = "none"  # the phase of "no workout at all"
+STALE_AFTER_MS = 12 * 3600 * 1000  # an older workout is offered ("resume or start over"), not resumed at once
 
 Action = Callable[["Coach", WorkoutState | None, Command, int], Outcome]
 
@@ -62,6 +64,11 @@ class Coach:
         assert index is not None
         return index
 
+    def history_entry(self, state: WorkoutState | None) -> dict[str, Any] | None:
+        """The history entry to record for `state`, if its workout is done."""
+        plan = self.plan(state) if state is not None else None
+        return finished_entry(plan, state) if plan is not None and state is not None else None
+
     def completed_moves(self, state: WorkoutState | None) -> int:
         """How many moves of the workout the person has finished (for the never-behind invariant)."""
         if state is None:
@@ -88,9 +95,13 @@ class Coach:
                 phase = DOING if offset >= seg.start_ms else READY
                 return replace(state.at(plan.steps[seg.step].key, phase), updated_at_ms=now_ms)
         after = state.timeline[-1].step + 1
+        heard_all_at = min(now_ms, state.response_at_ms + state.timeline[-1].end_ms)
         if after >= len(plan.steps):
-            return replace(state.at(plan.steps[-1].key, FINISHED), updated_at_ms=now_ms)
-        return replace(state.at(plan.steps[after].key, READY), updated_at_ms=now_ms)
+            return replace(state.at(plan.steps[-1].key, FINISHED), updated_at_ms=heard_all_at)
+        return replace(state.at(plan.steps[after].key, READY), updated_at_ms=heard_all_at)
+
+    def is_stale(self, state: WorkoutState, now_ms: int) -> bool:
+        return now_ms - state.updated_at_ms > STALE_AFTER_MS
 
     # -- playing the workout ---------------------------------------------------------------------
 
@@ -265,8 +276,11 @@ class Coach:
 
     def resume(self, state: WorkoutState | None, command: Command, now_ms: int) -> Outcome:
         assert state is not None
+        if command.new_session and self.is_stale(state, now_ms):
+            return self.welcome_back(state, command, now_ms)
         plan, index = self._plan(state)
-        return self.play(plan, state, index, now_ms, [say("resuming")], "resumed", teach=state.phase == PAUSED)
+        teach = state.phase == PAUSED or command.new_session
+        return self.play(plan, state, index, now_ms, [say("resuming")], "resumed", teach=teach)
 
     def repeat(self, state: WorkoutState | None, command: Command, now_ms: int) -> Outcome:
         assert state is not None
@@ -352,8 +366,12 @@ class Coach:
         return self._keep(state, "welcome", [say("welcome")])
 
     def welcome_back(self, state: WorkoutState | None, command: Command, now_ms: int) -> Outcome:
+        """A workout under way: picked up at once if recent, offered as "resume or start over" if old."""
         assert state is not None
         plan, index = self._plan(state)
+        if not self.is_stale(state, now_ms):
+            welcome = say("welcome_back_resume", at=self.where(plan, index))
+            return self.play(plan, state, index, now_ms, [welcome], "resumed", teach=True)
         return self._keep(state, "offer_resume", [say("welcome_back", at=self.where(plan, index))])
 
     def stop(self, state: WorkoutState | None, command: Command, now_ms: int) -> Outcome:
@@ -361,6 +379,10 @@ class Coach:
             return Outcome("stopped", state, (say("goodbye"),), end_session=True)
         plan, index = self._plan(state)
         return Outcome("stopped", state, (say("stopped", at=self.where(plan, index)),), end_session=True)
+
+    def storage_unavailable(self) -> Outcome:
+        """What to say when the person's saved workout cannot be read: nothing is changed or written."""
+        return Outcome("storage_unavailable", None, (say("storage_down"),), reprompt=(say("reprompt", at=None),))
 
     def session_end(self, state: WorkoutState | None, command: Command, now_ms: int) -> Outcome:
         return Outcome("session_ended", state, (), end_session=True)

@@ -34,6 +34,7 @@ class Command:
     equipment: tuple[str, ...] = ()  # START: what the person has ("" = everything)
     exercise: str = ""  # EXPLAIN: the exercise id, when the words matched one
     heard: str = ""  # EXPLAIN: the words heard, when they matched none
+    new_session: bool = False  # the first request of a session ("Alexa, ask back coach to ...")
 
 
 @dataclass(frozen=True)

@@ -68,8 +68,9 @@ WELCOME = (
     "session with the equipment you have. Say start my back workout to begin."
 )
 WELCOME_BACK = (
-    "Welcome back. You're partway through the {workout}, at the {label}. Say resume to pick up there, or start over."
+    "Welcome back. Last time you got to the {label} of the {workout}. Say resume to pick up there, or start over."
 )
+WELCOME_BACK_RESUME = "Welcome back. Picking up at the {label}."
 IN_PROGRESS = (
     "You're partway through the {workout}, at the {label}. Say resume to pick up there, or start over to begin again."
 )
@@ -86,5 +87,7 @@ LABEL_GRIP = "{name}, {label}"
 LABEL_LETTER = "{name}, {label} position"
 LABEL_SET = ", set {set} of {sets}"
 LABEL_REST = "{seconds} second rest"
+STORAGE_DOWN = "Sorry, I can't reach your saved workout right now. Please try again in a moment."
+SAVE_FAILED = "I couldn't save your place just now; I'll keep it and try again."
 APOLOGY = "Sorry, something went wrong on my side. Your place is saved. Please try that again."
 APOLOGY_REPROMPT = "Please try that again, or say stop."

@@ -13,6 +13,8 @@ from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_model import RequestEnvelope
 
+from skill.storage import StaleWriteError, expected_version
+
 MEMORY = ":memory:"
 
 
@@ -33,7 +35,9 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
         self._lock = threading.Lock()
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL" if str(path) != MEMORY else "PRAGMA journal_mode=MEMORY")
-        self._db.execute("CREATE TABLE IF NOT EXISTS attributes (id TEXT PRIMARY KEY, data TEXT NOT NULL)")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS attributes (id TEXT PRIMARY KEY, data TEXT NOT NULL, version INTEGER)"
+        )
 
     def get_attributes(self, request_envelope: RequestEnvelope) -> dict[str, Any]:
         key = user_partition_key(request_envelope)
@@ -44,11 +48,27 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
     def save_attributes(self, request_envelope: RequestEnvelope, attributes: dict[str, Any]) -> None:
         key = user_partition_key(request_envelope)
         data = json.dumps(attributes, default=_number, sort_keys=True)
+        expected = expected_version(attributes)
         with self._lock:
-            self._db.execute(
-                "INSERT INTO attributes (id, data) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data",
-                (key, data),
-            )
+            if expected is None:
+                self._db.execute(
+                    "INSERT INTO attributes (id, data) VALUES (?, ?) "
+                    "ON CONFLICT(id) DO UPDATE SET data = excluded.data, version = NULL",
+                    (key, data),
+                )
+                return
+            if expected == 0:
+                written = self._db.execute(
+                    "INSERT INTO attributes (id, data, version) VALUES (?, ?, 1) ON CONFLICT(id) DO NOTHING",
+                    (key, data),
+                ).rowcount
+            else:
+                written = self._db.execute(
+                    "UPDATE attributes SET data = ?, version = ? WHERE id = ? AND version = ?",
+                    (data, expected + 1, key, expected),
+                ).rowcount
+        if written != 1:
+            raise StaleWriteError("the record changed since it was read")
 
     def delete_attributes(self, request_envelope: RequestEnvelope) -> None:
         key = user_partition_key(request_envelope)

@@ -65,11 +65,22 @@ def test_the_place_survives_a_new_session_and_another_echo(content: Content, nlu
     assert paused.ends_session
     lounge = Chat(create_skill(store, content), nlu, content, device="lounge", start_at=START + 3600)
     welcome = lounge.say("open back coach")
-    assert "partway through" in welcome.text and "single arm pulldown, left arm" in welcome.text
-    resumed = lounge.say("resume")
-    assert resumed.workout.timeline[0].step == 2
+    assert welcome.text.startswith("Welcome back. Picking up at the single arm pulldown, left arm.")
+    assert welcome.workout.timeline[0].step == 2
     someone_else = Chat(create_skill(store, content), nlu, content, user="guest", start_at=START + 3600)
     assert "Welcome to Back Coach" in someone_else.say("open back coach").text
+
+
+def test_an_old_workout_is_offered_not_resumed(content: Content, nlu, store) -> None:
+    today = Chat(create_skill(store, content), nlu, content, start_at=START)
+    started = today.say("start my back workout")
+    today.say(f"@{started.workout.timeline[1].start_ms // 1000 + 3} stop")
+    tomorrow = Chat(create_skill(store, content), nlu, content, start_at=START + 13 * 3600)
+    offer = tomorrow.say("ask back coach to resume my back workout")
+    assert "Say resume to pick up there, or start over" in offer.text and not offer.ends_session
+    assert "band pull apart, underhand grip" in offer.text
+    resumed = tomorrow.say("resume")
+    assert resumed.workout.timeline[0].step == 1
 
 
 def test_session_end_saves_where_the_person_was(content: Content, nlu, store) -> None:
@@ -116,19 +127,30 @@ class FlakyStore(SQLitePersistenceAdapter):
         super().save_attributes(request_envelope, attributes)
 
 
-def test_a_storage_fault_is_heard_as_sense_and_logged_without_the_user_id(content: Content, caplog) -> None:
+def test_a_failed_read_is_heard_as_sense_writes_nothing_and_logs_no_user_id(content: Content, caplog) -> None:
     broken_read = FlakyStore(fail_get=True)
     caplog.set_level(logging.INFO)
     response = invoke(create_skill(broken_read, content), request("AMAZON.NextIntent"))
-    assert prompts.NO_WORKOUT in response["response"]["outputSpeech"]["ssml"]
+    assert response["response"]["outputSpeech"]["ssml"] == f"<speak>{prompts.STORAGE_DOWN}</speak>"
+    assert response["response"]["shouldEndSession"] is False
     assert broken_read.saves == 0  # never overwrite a place that could not be read
-    assert "load failed" in caplog.text and "amzn1.ask.account" not in caplog.text
+    assert "read failed" in caplog.text and "amzn1.ask.account" not in caplog.text
 
-    broken_write = FlakyStore(fail_save=True)
-    started = invoke(create_skill(broken_write, content), request("StartWorkoutIntent"))
-    assert "Round 1 of 2" in started["response"]["outputSpeech"]["ssml"]
-    assert started["sessionAttributes"]["workout"]["phase"] == "playing"  # carried on in the session
-    assert "save failed" in caplog.text
+
+def test_a_failed_write_is_carried_by_the_session_and_written_next_turn(content: Content, caplog) -> None:
+    store = FlakyStore(fail_save=True)
+    skill = create_skill(store, content)
+    started = invoke(skill, request("StartWorkoutIntent"))
+    speech = started["response"]["outputSpeech"]["ssml"]
+    assert speech.startswith(f"<speak>{prompts.SAVE_FAILED}") and "Round 1 of 2" in speech
+    assert started["sessionAttributes"]["unsaved"] is True
+    assert started["sessionAttributes"]["record"]["workout"]["phase"] == "playing"
+    assert "write failed" in caplog.text
+    store.fail_save = False
+    # A turn that changes nothing still writes what the session carries.
+    invoke(skill, request("AMAZON.HelpIntent", new=False, attributes=started["sessionAttributes"]))
+    saved = json.loads(store._db.execute("SELECT data FROM attributes").fetchone()[0])
+    assert saved["workout"]["workout"] == "six_minute" and saved["version"] == 1
 
 
 def test_a_failing_handler_apologises_and_saves_nothing(content: Content, monkeypatch, caplog) -> None:

@@ -1,0 +1,138 @@
+"""One turn: read the person's record once per session, apply the command, write once if anything changed.
+
+Loading, applying and saving live together because a conflicting write (two Echos on one account) must be
+answered from the fresh record: the command is applied again to what the other device saved.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from decimal import Decimal
+from typing import Any
+
+from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
+from ask_sdk_core.handler_input import HandlerInput
+
+from skill.alexa.requests import request_time_ms, user_key
+from skill.engine.coach import Coach
+from skill.engine.commands import Command, Outcome
+from skill.engine.history import with_entry
+from skill.engine.script import say
+from skill.engine.state import WorkoutState
+from skill.storage import VERSION, StaleWriteError
+
+log = logging.getLogger("backcoach.storage")
+
+RECORD = "record"  # session attribute: the person's stored record as last read or written
+UNSAVED = "unsaved"  # session attribute: the record holds a change that could not be written yet
+WORKOUT, HISTORY = "workout", "history"
+CONFLICT_RETRIES = 3
+
+
+class TurnRunner:
+    def __init__(self, coach: Coach, adapter: AbstractPersistenceAdapter) -> None:
+        self.coach = coach
+        self.adapter = adapter
+
+    def run(self, handler_input: HandlerInput, command: Command) -> Outcome:
+        envelope = handler_input.request_envelope
+        session = handler_input.attributes_manager.session_attributes if envelope.session is not None else None
+        if session is not None:
+            command = replace(command, new_session=bool(envelope.session.new))
+        now = request_time_ms(handler_input)
+        record = session.get(RECORD) if session else None
+        unsaved = bool(session.get(UNSAVED)) if session else False
+        if record is None:
+            try:
+                record = self._read(handler_input)
+            except Exception as e:  # noqa: BLE001 - any storage fault: answer, keep nothing, write nothing
+                log.error("read failed user=%s error=%s", user_key(handler_input), type(e).__name__)
+                return self.coach.storage_unavailable()
+        outcome = self.coach.handle(self._state(record, handler_input), command, now)
+        new_record = self._updated(record, outcome)
+        if new_record != record or unsaved:
+            outcome, new_record, unsaved = self._save(handler_input, command, now, record, new_record, outcome)
+        if session is not None:
+            session[RECORD] = new_record
+            session[UNSAVED] = unsaved
+        return outcome
+
+    # -- reading and writing -------------------------------------------------------------------------
+
+    def _read(self, handler_input: HandlerInput) -> dict[str, Any]:
+        stored = _plain(self.adapter.get_attributes(handler_input.request_envelope) or {})
+        history = stored.get(HISTORY)
+        return {
+            WORKOUT: stored.get(WORKOUT),
+            HISTORY: history if isinstance(history, list) else [],
+            VERSION: stored.get(VERSION) if isinstance(stored.get(VERSION), int) else 0,
+        }
+
+    def _state(self, record: dict[str, Any], handler_input: HandlerInput) -> WorkoutState | None:
+        state = WorkoutState.from_dict(record.get(WORKOUT))
+        if record.get(WORKOUT) is not None and state is None:
+            log.warning("ignored malformed saved state user=%s", user_key(handler_input))
+        return state
+
+    def _updated(self, record: dict[str, Any], outcome: Outcome) -> dict[str, Any]:
+        state = outcome.state
+        return {
+            WORKOUT: state.to_dict() if state is not None else None,
+            HISTORY: with_entry(record.get(HISTORY, []), self.coach.history_entry(state)),
+            VERSION: record.get(VERSION, 0),
+        }
+
+    def _save(
+        self, handler_input: HandlerInput, command: Command, now: int, record: dict[str, Any],
+        new_record: dict[str, Any], outcome: Outcome,
+    ) -> tuple[Outcome, dict[str, Any], bool]:
+        """Write `new_record` over `record`; on a conflict, apply the command again to the fresh record.
+
+        Returns the outcome to answer with, the record the session now carries and whether it is unsaved.
+        """
+        who = user_key(handler_input)
+        tries_left = CONFLICT_RETRIES
+        retried_failure = False
+        while True:
+            attempt = {**new_record, VERSION: record.get(VERSION, 0) + 1}
+            try:
+                self.adapter.save_attributes(handler_input.request_envelope, attempt)
+                return outcome, attempt, False
+            except StaleWriteError:
+                tries_left -= 1
+                log.info("write conflict user=%s retries_left=%d", who, tries_left)
+                try:
+                    if tries_left < 0:
+                        raise
+                    record = self._read(handler_input)
+                except Exception as e:  # noqa: BLE001
+                    log.error("conflict not resolved user=%s error=%s", who, type(e).__name__)
+                    return self._unsaved(outcome), new_record, True
+                outcome = self.coach.handle(self._state(record, handler_input), command, now)
+                new_record = self._updated(record, outcome)
+                if new_record == record:
+                    return outcome, record, False
+            except Exception as e:  # noqa: BLE001 - a throttle or an outage: the session keeps the change
+                log.error("write failed user=%s error=%s", who, type(e).__name__)
+                if outcome.end_session and not retried_failure:
+                    retried_failure = True  # no later turn in this session will carry it: one more try now
+                    continue
+                return self._unsaved(outcome), new_record, True
+
+    @staticmethod
+    def _unsaved(outcome: Outcome) -> Outcome:
+        if not outcome.speech:
+            return outcome
+        return replace(outcome, speech=(say("save_failed"), *outcome.speech))
+
+
+def _plain(value: Any) -> Any:
+    """DynamoDB hands numbers back as Decimal; the session and the engine want plain JSON values."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
