@@ -122,9 +122,10 @@ class TurnRunner:
 
     @staticmethod
     def _unsaved(outcome: Outcome) -> Outcome:
+        """The outcome with a short notice at its end (at the end, so the response's timeline stays true)."""
         if not outcome.speech:
             return outcome
-        return replace(outcome, speech=(say("save_failed"), *outcome.speech))
+        return replace(outcome, speech=(*outcome.speech, say("save_failed")))
 
 
 def _plain(value: Any) -> Any:

@@ -138,19 +138,23 @@ def test_a_failed_read_is_heard_as_sense_writes_nothing_and_logs_no_user_id(cont
 
 
 def test_a_failed_write_is_carried_by_the_session_and_written_next_turn(content: Content, caplog) -> None:
-    store = FlakyStore(fail_save=True)
+    store = FlakyStore()
     skill = create_skill(store, content)
     started = invoke(skill, request("StartWorkoutIntent"))
-    speech = started["response"]["outputSpeech"]["ssml"]
-    assert speech.startswith(f"<speak>{prompts.SAVE_FAILED}") and "Round 1 of 2" in speech
-    assert started["sessionAttributes"]["unsaved"] is True
-    assert started["sessionAttributes"]["record"]["workout"]["phase"] == "playing"
+    store.fail_save = True
+    status = invoke(skill, request("WorkoutStatusIntent", new=False, attributes=started["sessionAttributes"]))
+    speech = status["response"]["outputSpeech"]["ssml"]
+    assert speech.endswith(f"{prompts.SAVE_FAILED}</speak>") and "You're in round 1 of 2" in speech
+    assert status["sessionAttributes"]["unsaved"] is True
+    assert status["sessionAttributes"]["record"]["workout"]["phase"] == "ready"
     assert "write failed" in caplog.text
     store.fail_save = False
+    saves = store.saves
     # A turn that changes nothing still writes what the session carries.
-    invoke(skill, request("AMAZON.HelpIntent", new=False, attributes=started["sessionAttributes"]))
+    helped = invoke(skill, request("AMAZON.HelpIntent", new=False, attributes=status["sessionAttributes"]))
+    assert store.saves == saves + 1 and helped["sessionAttributes"]["unsaved"] is False
     saved = json.loads(store._db.execute("SELECT data FROM attributes").fetchone()[0])
-    assert saved["workout"]["workout"] == "six_minute" and saved["version"] == 1
+    assert saved["workout"]["phase"] == "ready" and saved["version"] == 2
 
 
 def test_a_failing_handler_apologises_and_saves_nothing(content: Content, monkeypatch, caplog) -> None:

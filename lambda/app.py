@@ -1,0 +1,5 @@
+"""AWS Lambda entry point of the Alexa skill: `app.handler`."""
+
+from skill.alexa.entry import LazySkillHandler
+
+handler = LazySkillHandler()

@@ -1,0 +1,160 @@
+"""A real DynamoDB-compatible server (moto's) on 127.0.0.1, started and stopped here, and the Lambda entry
+loaded the way Lambda loads it, pointed at that server through the standard endpoint variable."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import socket
+import uuid
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from skill.engine.state import WorkoutState
+from tests.events import event
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def dynamodb_endpoint() -> str:
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def aws_env(dynamodb_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", dynamodb_endpoint)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    return dynamodb_endpoint
+
+
+@pytest.fixture
+def table(aws_env: str, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """A fresh table shaped as the SAM template declares it (the code never creates tables)."""
+    name = f"backcoach-test-{uuid.uuid4().hex[:8]}"
+    dynamodb = boto3.resource("dynamodb")
+    created = dynamodb.create_table(
+        TableName=name,
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    monkeypatch.setenv("BACKCOACH_TABLE", name)
+    yield created
+    created.delete()
+
+
+def load_lambda_app() -> Any:
+    """lambda/app.py as a fresh module, as a new Lambda execution environment would import it."""
+    spec = importlib.util.spec_from_file_location(f"lambda_app_{uuid.uuid4().hex}", REPO / "lambda" / "app.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class FakeLambdaContext:
+    function_name = "backcoach-skill"
+    memory_limit_in_mb = 256
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:backcoach-skill"
+
+    def __init__(self) -> None:
+        self.aws_request_id = str(uuid.uuid4())
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 7000
+
+
+class DynamoCalls:
+    """Counts the DynamoDB requests the skill makes (botocore events), and injects faults on demand."""
+
+    def __init__(self, client: Any) -> None:
+        self.counts: Counter[str] = Counter()
+        self.fail_all = False  # every call raises, as in an outage
+        self.throttle_next = 0  # the next N HTTP attempts are answered 400 ThrottlingException-style
+        client.meta.events.register("before-call.dynamodb", self._before_call)
+        client.meta.events.register("before-send.dynamodb", self._before_send)
+
+    def _before_call(self, model: Any, **kwargs: Any) -> None:
+        self.counts[model.name] += 1
+        if self.fail_all:
+            from botocore.exceptions import ClientError
+
+            raise ClientError({"Error": {"Code": "InternalServerError", "Message": "injected"}}, model.name)
+
+    def _before_send(self, request: Any, **kwargs: Any) -> Any:
+        if self.throttle_next <= 0:
+            return None
+        self.throttle_next -= 1
+        from botocore.awsrequest import AWSResponse
+
+        body = (b'{"__type":"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",'
+                b'"message":"injected throttle"}')
+
+        class Raw:
+            def stream(self, **_: Any):
+                yield body
+
+        return AWSResponse(request.url, 400, {"Content-Type": "application/x-amz-json-1.0"}, Raw())
+
+    def reset(self) -> None:
+        self.counts.clear()
+
+
+class LambdaEcho:
+    """An Echo talking to the deployed skill: captured events, filled in and sent to the Lambda handler."""
+
+    def __init__(self, app: Any, user: str = "alex", device: str = "kitchen") -> None:
+        self.app = app
+        self.user = user
+        self.device = device
+        self.session_id = ""
+        self.attributes: dict[str, Any] = {}
+        self.open = False
+
+    def send(self, name: str, at: float, new_session: bool | None = None) -> dict[str, Any]:
+        new = (not self.open) if new_session is None else new_session
+        if new:
+            self.session_id = f"amzn1.echo-api.session.{uuid.uuid4()}"
+            self.attributes = {}
+        body = event(name, at=at, user=self.user, device=self.device, session_id=self.session_id, new=new,
+                     attributes=self.attributes)
+        response = self.app.handler(body, FakeLambdaContext())
+        self.attributes = response.get("sessionAttributes") or {}
+        ended = body["request"]["type"] == "SessionEndedRequest"
+        self.open = not ended and response["response"].get("shouldEndSession") is False
+        return response
+
+    @property
+    def state(self) -> WorkoutState | None:
+        return WorkoutState.from_dict((self.attributes.get("record") or {}).get("workout"))
+
+
+@pytest.fixture
+def lambda_app(table: Any) -> Any:
+    app = load_lambda_app()
+    app.handler.build()
+    return app
+
+
+@pytest.fixture
+def calls(lambda_app: Any) -> DynamoCalls:
+    return DynamoCalls(lambda_app.handler.adapter.dynamodb.meta.client)
