@@ -10,6 +10,8 @@ ENV_DB = "BACKCOACH_DB"  # path of the embedded SQLite store (local runs)
 ENV_TABLE = "BACKCOACH_TABLE"  # DynamoDB table name (deployed); storage is DynamoDB when it is set
 ENV_SKILL_ID = "BACKCOACH_SKILL_ID"  # the Alexa skill id requests must carry
 ENV_LOG_LEVEL = "BACKCOACH_LOG_LEVEL"
+ENV_HOST = "BACKCOACH_HOST"  # where `backcoach serve` listens
+ENV_PORT = "BACKCOACH_PORT"
 ENV_STATE_HOME = "XDG_STATE_HOME"
 
 
@@ -19,6 +21,8 @@ class Settings:
     table: str
     skill_id: str
     log_level: str
+    host: str
+    port: int
 
 
 def default_db_path() -> Path:
@@ -32,4 +36,6 @@ def load_settings() -> Settings:
         table=os.environ.get(ENV_TABLE, ""),
         skill_id=os.environ.get(ENV_SKILL_ID, ""),
         log_level=os.environ.get(ENV_LOG_LEVEL, "WARNING"),
+        host=os.environ.get(ENV_HOST, "127.0.0.1"),
+        port=int(os.environ.get(ENV_PORT, "8080")),
     )

@@ -9,12 +9,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-from skill.settings import load_settings
+from skill.settings import ENV_HOST, ENV_PORT, ENV_SKILL_ID, Settings, load_settings
 
 DEMO_SCRIPT = Path(__file__).with_name("demo.txt")
 
 
 def main(argv: list[str] | None = None) -> int:
+    settings = load_settings()
     parser = argparse.ArgumentParser(prog="backcoach", description="Back Coach: a hands-free upper-back coach.")
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -28,14 +29,26 @@ def main(argv: list[str] | None = None) -> int:
     chat.add_argument("--no-timeline", action="store_true", help="do not print each response's timeline")
     chat.add_argument("--transcript", type=Path, help="also write every request and response as JSON lines")
 
+    serve = commands.add_parser("serve", help="run the skill as a web service (Alexa's HTTPS endpoint option)")
+    serve.add_argument("--host", help=f"address to listen on (default {settings.host}, or ${ENV_HOST})")
+    serve.add_argument("--port", type=int, help=f"port to listen on (default {settings.port}, or ${ENV_PORT})")
+    serve.add_argument("--db", type=Path, help="SQLite file when no DynamoDB table is configured")
+    serve.add_argument("--skill-id", help=f"the skill id requests must carry (default ${ENV_SKILL_ID})")
+    serve.add_argument("--threads", type=int, default=8, help="worker threads")
+    serve.add_argument(
+        "--insecure-skip-verification", action="store_true",
+        help="accept unsigned requests (for local simulators only; logs a warning on every request)",
+    )
+
     model = commands.add_parser("model", help="regenerate the interaction models' slot types from the content")
     model.add_argument("--check", action="store_true", help="only report models that are out of date")
 
     args = parser.parse_args(argv)
-    settings = load_settings()
     logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s %(message)s")
     if args.command == "chat":
         return _chat(args, settings.db_path)
+    if args.command == "serve":
+        return _serve(args, settings)
     return _model(args.check)
 
 
@@ -70,6 +83,28 @@ def _chat(args: argparse.Namespace, default_db: Path) -> int:
             for exchange in chat.history:
                 out.write(json.dumps({"said": exchange.said, "request": exchange.request,
                                       "response": exchange.response}) + "\n")
+    return 0
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    from dataclasses import replace
+
+    import waitress
+
+    from skill.storage.select import adapter_from_settings
+    from skill.web.app import create_app
+
+    if args.db:
+        settings = replace(settings, db_path=args.db)
+    skill_id = args.skill_id if args.skill_id is not None else settings.skill_id
+    verify = not args.insecure_skip_verification
+    if verify and not skill_id:
+        print(f"backcoach serve: set --skill-id or ${ENV_SKILL_ID}: requests are checked against it", file=sys.stderr)
+        return 2
+    app = create_app(adapter_from_settings(settings), skill_id, verify_signature=verify, verify_timestamp=verify)
+    host, port = args.host or settings.host, args.port or settings.port
+    print(f"Back Coach listening on http://{host}:{port}/ (health: /healthz)", flush=True)
+    waitress.serve(app, host=host, port=port, threads=args.threads, ident="backcoach")
     return 0
 
 

@@ -1,0 +1,120 @@
+"""The skill as a web service (Alexa's "HTTPS endpoint" option): flask-ask-sdk, verification on by default."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+from urllib.error import URLError
+
+from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
+from ask_sdk_core.serialize import DefaultSerializer
+from ask_sdk_model import RequestEnvelope
+from flask import Flask, Response, jsonify, request
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
+
+from skill.web.oscrypto_fix import load_oscrypto
+
+load_oscrypto()
+
+from flask_ask_sdk.skill_adapter import (  # noqa: E402 - needs load_oscrypto() first
+    VERIFY_SIGNATURE_APP_CONFIG,
+    VERIFY_TIMESTAMP_APP_CONFIG,
+    SkillAdapter,
+)
+
+from skill.alexa.factory import create_skill  # noqa: E402
+from skill.content import Content  # noqa: E402
+
+log = logging.getLogger("backcoach.web")
+
+MAX_BODY_BYTES = 128 * 1024  # Alexa requests are a few kilobytes
+SKILL_PATH = "/"
+_SERIALIZER = DefaultSerializer()
+INSECURE_WARNING = "request signature and timestamp verification is OFF: never expose this server to the internet"
+
+
+def create_app(
+    adapter: AbstractPersistenceAdapter,
+    skill_id: str,
+    *,
+    verify_signature: bool = True,
+    verify_timestamp: bool = True,
+    content: Content | None = None,
+) -> Flask:
+    """The web app. Verification can only be turned off explicitly, and then every request says so in the log."""
+    app = Flask("backcoach")
+    app.config[VERIFY_SIGNATURE_APP_CONFIG] = verify_signature
+    app.config[VERIFY_TIMESTAMP_APP_CONFIG] = verify_timestamp
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    # flask-ask-sdk logs a full traceback for every request that fails verification, which anyone on the
+    # internet can trigger; refusals are logged here in one line instead.
+    app.logger.disabled = True
+    insecure = not (verify_signature and verify_timestamp)
+    if insecure:
+        log.warning(INSECURE_WARNING)
+    skill_adapter = SkillAdapter(skill=create_skill(adapter, content, skill_id or None), skill_id=skill_id, app=app)
+
+    @app.get("/healthz")
+    def healthz() -> Response:
+        return jsonify(status="ok")
+
+    @app.post(SKILL_PATH)
+    def alexa() -> Any:
+        if insecure:
+            log.warning(INSECURE_WARNING)
+        if request.mimetype != "application/json":
+            return _error(415, "expected a JSON body (Content-Type: application/json)")
+        body = request.get_data(cache=True)
+        problem = _envelope_problem(body, skill_id)
+        if problem:
+            return _error(400, problem)
+        try:
+            return skill_adapter.dispatch_request()
+        except BadRequest:
+            return _error(400, "the request failed signature or timestamp verification")
+        except URLError:
+            log.warning("signing certificate could not be fetched")
+            return _error(400, "the request's signing certificate could not be fetched")
+        except InternalServerError:
+            return _error(500, "the skill could not answer this request")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Any:
+        return _error(error.code or 500, (error.description or error.name).split(".")[0])
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> Any:
+        log.error("unhandled error=%s", type(error).__name__)
+        return _error(500, "internal error")
+
+    return app
+
+
+def _envelope_problem(body: bytes, skill_id: str) -> str:
+    """Why `body` cannot be an Alexa request for this skill, or "" when it looks like one."""
+    try:
+        envelope = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return "the body is not valid JSON"
+    if not isinstance(envelope, dict) or not isinstance(envelope.get("request"), dict):
+        return "the body is not an Alexa request envelope"
+    if not isinstance(envelope["request"].get("type"), str):
+        return "the request has no type"
+    system = (envelope.get("context") or {}).get("System") if isinstance(envelope.get("context"), dict) else None
+    application = (system or {}).get("application") if isinstance(system, dict) else None
+    sent_id = application.get("applicationId") if isinstance(application, dict) else None
+    if skill_id and sent_id != skill_id:
+        return "the request is for another skill"
+    try:
+        parsed = _SERIALIZER.deserialize(body.decode("utf-8"), RequestEnvelope)
+    except Exception:  # noqa: BLE001 - whatever the SDK cannot read is a bad request, not a server error
+        return "the request envelope is malformed"
+    if parsed is None or parsed.request is None or parsed.context is None:
+        return "the request envelope is incomplete"
+    return ""
+
+
+def _error(status: int, message: str) -> tuple[Response, int]:
+    log.info("refused status=%d reason=%s", status, message)
+    return jsonify(error=message), status
