@@ -10,6 +10,7 @@ ENV_DB = "BACKCOACH_DB"  # path of the embedded SQLite store (local runs)
 ENV_TABLE = "BACKCOACH_TABLE"  # DynamoDB table name (deployed); storage is DynamoDB when it is set
 ENV_SKILL_ID = "BACKCOACH_SKILL_ID"  # the Alexa skill id requests must carry
 ENV_LOG_LEVEL = "BACKCOACH_LOG_LEVEL"
+ENV_FUNCTION_ARN = "BACKCOACH_FUNCTION_ARN"  # `backcoach build`: the skill function for the manifest
 ENV_HOST = "BACKCOACH_HOST"  # where `backcoach serve` listens
 ENV_PORT = "BACKCOACH_PORT"
 ENV_STATE_HOME = "XDG_STATE_HOME"

@@ -137,14 +137,12 @@ class Chat:
                           envelopes.session_ended_request(reason, when), False, when)
 
     def _request_for(self, text: str, at: float) -> tuple[dict[str, Any], bool]:
-        said = words(text).removeprefix("alexa ").strip()
-        name = re.escape(self.nlu.invocation_name)
-        if re.fullmatch(rf"(?:open|launch|start|talk to|use|run) {name}", said):
+        invoked = self.nlu.invocation(text)
+        if invoked and invoked[0] == "launch":
             return envelopes.launch_request(at), True
-        one_shot = re.fullmatch(rf"(?:ask|tell) {name}(?: (?:to|for|about|if))? (.+)", said)
-        if one_shot:
-            return self._intent(self.nlu.resolve(one_shot.group(1)), at), True
-        return self._intent(self.nlu.resolve(said), at), not self.session_open
+        if invoked:
+            return self._intent(self.nlu.resolve(invoked[1]), at), True
+        return self._intent(self.nlu.resolve(words(text).removeprefix("alexa ")), at), not self.session_open
 
     def _intent(self, resolution: Resolution, at: float) -> dict[str, Any]:
         slots = {}

@@ -9,7 +9,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from skill.settings import ENV_HOST, ENV_PORT, ENV_SKILL_ID, Settings, load_settings
+from skill.settings import ENV_FUNCTION_ARN, ENV_HOST, ENV_PORT, ENV_SKILL_ID, Settings, load_settings
 
 DEMO_SCRIPT = Path(__file__).with_name("demo.txt")
 
@@ -40,6 +40,10 @@ def main(argv: list[str] | None = None) -> int:
         help="accept unsigned requests (for local simulators only; logs a warning on every request)",
     )
 
+    build = commands.add_parser("build", help="write build/skill-package/ and build/lambda.zip for deployment")
+    build.add_argument("--function-arn", help=f"the skill function's ARN (default ${ENV_FUNCTION_ARN})")
+    build.add_argument("--out", type=Path, default=Path("build"), help="output directory (default build/)")
+
     model = commands.add_parser("model", help="regenerate the interaction models' slot types from the content")
     model.add_argument("--check", action="store_true", help="only report models that are out of date")
 
@@ -49,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
         return _chat(args, settings.db_path)
     if args.command == "serve":
         return _serve(args, settings)
+    if args.command == "build":
+        return _build(args)
     return _model(args.check)
 
 
@@ -105,6 +111,23 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     host, port = args.host or settings.host, args.port or settings.port
     print(f"Back Coach listening on http://{host}:{port}/ (health: /healthz)", flush=True)
     waitress.serve(app, host=host, port=port, threads=args.threads, ident="backcoach")
+    return 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    import os
+
+    from skill.cli.build import build
+
+    arn = args.function_arn or os.environ.get(ENV_FUNCTION_ARN, "")
+    if not arn:
+        print(f"backcoach build: pass --function-arn (the stack's SkillFunctionArn output) or set ${ENV_FUNCTION_ARN}",
+              file=sys.stderr)
+        return 2
+    result = build(args.out, arn)
+    print(f"skill package: {result.skill_package}")
+    print(f"lambda zip:    {result.lambda_zip} ({result.zip_bytes / 1e6:.1f} MB, {result.files} files, "
+          f"{result.unzipped_bytes / 1e6:.1f} MB unzipped)")
     return 0
 
 

@@ -86,6 +86,16 @@ class Nlu:
                 literal += len(words(token))
         return re.compile(" ".join(parts)), literal
 
+    def invocation(self, utterance: str) -> tuple[str, str] | None:
+        """("launch", "") for "open back coach", ("one_shot", words) for "ask back coach to <words>",
+        None when the utterance does not name the skill."""
+        said = words(utterance).removeprefix("alexa ").strip()
+        name = re.escape(self.invocation_name)
+        if re.fullmatch(rf"(?:open|launch|start|talk to|use|run) {name}", said):
+            return "launch", ""
+        one_shot = re.fullmatch(rf"(?:ask|tell) {name}(?: (?:to|for|about|if))? (.+)", said)
+        return ("one_shot", one_shot.group(1)) if one_shot else None
+
     def resolve(self, utterance: str) -> Resolution:
         said = words(utterance)
         best: tuple[int, int, str, dict[str, str], dict[str, str]] | None = None
