@@ -8,6 +8,7 @@ from pathlib import Path
 
 ENV_DB = "BACKCOACH_DB"  # path of the embedded SQLite store (local runs)
 ENV_TABLE = "BACKCOACH_TABLE"  # DynamoDB table name (deployed); storage is DynamoDB when it is set
+ENV_SAMPLES_TABLE = "BACKCOACH_SAMPLES_TABLE"  # DynamoDB table of heart-rate samples (deployed)
 ENV_SKILL_ID = "BACKCOACH_SKILL_ID"  # the Alexa skill id requests must carry
 ENV_LOG_LEVEL = "BACKCOACH_LOG_LEVEL"
 ENV_FUNCTION_ARN = "BACKCOACH_FUNCTION_ARN"  # `backcoach build`: the skill function for the manifest
@@ -20,6 +21,7 @@ ENV_STATE_HOME = "XDG_STATE_HOME"
 class Settings:
     db_path: Path
     table: str
+    samples_table: str
     skill_id: str
     log_level: str
     host: str
@@ -27,6 +29,7 @@ class Settings:
 
 
 def default_db_path() -> Path:
+    """The local store; the wearable data sits beside it (see wearable_db_path)."""
     state_home = os.environ.get(ENV_STATE_HOME) or str(Path.home() / ".local" / "state")
     return Path(state_home) / "backcoach" / "backcoach.sqlite3"
 
@@ -35,8 +38,13 @@ def load_settings() -> Settings:
     return Settings(
         db_path=Path(os.environ[ENV_DB]) if os.environ.get(ENV_DB) else default_db_path(),
         table=os.environ.get(ENV_TABLE, ""),
+        samples_table=os.environ.get(ENV_SAMPLES_TABLE, ""),
         skill_id=os.environ.get(ENV_SKILL_ID, ""),
         log_level=os.environ.get(ENV_LOG_LEVEL, "WARNING"),
         host=os.environ.get(ENV_HOST, "127.0.0.1"),
         port=int(os.environ.get(ENV_PORT, "8080")),
     )
+
+
+def wearable_db_path(db_path: Path) -> Path:
+    return db_path.with_name(db_path.stem + "-wearable" + db_path.suffix)

@@ -27,10 +27,12 @@ class LazySkillHandler:
             if not settings.table:
                 raise RuntimeError(f"{ENV_TABLE} is not set: the Lambda function needs its DynamoDB table")
             logging.getLogger().setLevel(settings.log_level)
-            from skill.storage.select import adapter_from_settings
+            from skill.storage.select import adapter_from_settings, wearable_store_from_settings
 
             self.adapter = adapter_from_settings(settings)
-            self._handler = skill_builder(self.adapter, skill_id=settings.skill_id or None).lambda_handler()
+            self._handler = skill_builder(
+                self.adapter, skill_id=settings.skill_id or None, wearable=wearable_store_from_settings(settings)
+            ).lambda_handler()
         return self._handler
 
     def __call__(self, event: dict[str, Any], context: Any) -> dict[str, Any]:

@@ -11,23 +11,30 @@ from skill.alexa.turns import TurnRunner
 from skill.content import Content, load_content
 from skill.engine.coach import Coach
 from skill.speech.ssml import BUDGET, Speech
+from skill.wearable.store import WearableStore
 
 
 def skill_builder(
-    persistence_adapter: AbstractPersistenceAdapter, content: Content | None = None, skill_id: str | None = None
+    persistence_adapter: AbstractPersistenceAdapter,
+    content: Content | None = None,
+    skill_id: str | None = None,
+    wearable: WearableStore | None = None,
 ) -> CustomSkillBuilder:
     content = content or load_content()
     speech = Speech(content)
     coach = Coach(content, speech.measure, BUDGET)
     builder = CustomSkillBuilder(persistence_adapter=persistence_adapter)
     builder.skill_id = skill_id
-    for handler in request_handlers(TurnRunner(coach, persistence_adapter), speech, content):
+    for handler in request_handlers(TurnRunner(coach, persistence_adapter, wearable), speech, content):
         builder.add_request_handler(handler)
     builder.add_exception_handler(ApologyHandler())
     return builder
 
 
 def create_skill(
-    persistence_adapter: AbstractPersistenceAdapter, content: Content | None = None, skill_id: str | None = None
+    persistence_adapter: AbstractPersistenceAdapter,
+    content: Content | None = None,
+    skill_id: str | None = None,
+    wearable: WearableStore | None = None,
 ) -> CustomSkill:
-    return skill_builder(persistence_adapter, content, skill_id).create()
+    return skill_builder(persistence_adapter, content, skill_id, wearable).create()

@@ -10,7 +10,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name, is_request_type
 from ask_sdk_model import Response
 
-from skill.alexa.requests import slot, user_key
+from skill.alexa.requests import number_slot, slot, user_key
 from skill.alexa.turns import TurnRunner
 from skill.content.lookup import find_equipment, find_exercise, find_workout
 from skill.content.schema import Content
@@ -35,8 +35,14 @@ SIMPLE_INTENTS: dict[str, Cmd] = {
     "AMAZON.FallbackIntent": Cmd.FALLBACK,
     "SkipExerciseIntent": Cmd.SKIP,
     "WorkoutStatusIntent": Cmd.STATUS,
+    "PairWatchIntent": Cmd.PAIR,
+    "UnpairWatchIntent": Cmd.UNPAIR,
 }
-SLOT_INTENTS = ("StartWorkoutIntent", "ExplainExerciseIntent")
+NUMBER_INTENTS: dict[str, tuple[Cmd, str]] = {
+    "SetRecoveryHeartRateIntent": (Cmd.SET_RECOVERY, "BPM"),
+    "SetAgeIntent": (Cmd.SET_AGE, "AGE"),
+}
+SLOT_INTENTS = ("StartWorkoutIntent", "ExplainExerciseIntent", *NUMBER_INTENTS)
 HANDLED_INTENTS = frozenset(SIMPLE_INTENTS) | frozenset(SLOT_INTENTS)
 
 
@@ -109,6 +115,11 @@ def _explain_command(content: Content) -> Callable[[HandlerInput], Command]:
     return command
 
 
+def _number_command(handler_input: HandlerInput) -> Command:
+    name, slot_name = NUMBER_INTENTS[get_intent_name(handler_input)]
+    return Command(name, number=number_slot(handler_input, slot_name))
+
+
 def request_handlers(turns: TurnRunner, speech: Speech, content: Content) -> list[AbstractRequestHandler]:
     def handler(matches: Callable[[HandlerInput], bool], command: Callable[[HandlerInput], Command]) -> CommandHandler:
         return CommandHandler(turns, speech, matches, command)
@@ -119,6 +130,7 @@ def request_handlers(turns: TurnRunner, speech: Speech, content: Content) -> lis
         handler(_intent_is(["StartWorkoutIntent"]), _start_command(content)),
         handler(_intent_is(["ExplainExerciseIntent"]), _explain_command(content)),
         handler(_intent_is(SIMPLE_INTENTS), lambda hi: Command(SIMPLE_INTENTS[get_intent_name(hi)])),
+        handler(_intent_is(NUMBER_INTENTS), _number_command),
         # An intent this skill does not know (a model newer than the code, or a malformed request).
         handler(is_request_type("IntentRequest"), lambda hi: Command(Cmd.FALLBACK)),
     ]

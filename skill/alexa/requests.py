@@ -36,6 +36,13 @@ def slot(handler_input: HandlerInput, name: str) -> SlotValue:
     return SlotValue(spoken=str(found.value).strip(), resolved_id=resolved)
 
 
+def number_slot(handler_input: HandlerInput, name: str) -> int | None:
+    """An AMAZON.NUMBER slot as an int, or None when missing or not a whole number ("?" is what Alexa sends
+    for a number it could not hear)."""
+    spoken = slot(handler_input, name).spoken
+    return int(spoken) if spoken.isdigit() and len(spoken) <= 4 else None
+
+
 def request_time_ms(handler_input: HandlerInput) -> int:
     """When the person spoke, from the request's timestamp (the clock barge-ins are measured on)."""
     timestamp = handler_input.request_envelope.request.timestamp
@@ -44,8 +51,13 @@ def request_time_ms(handler_input: HandlerInput) -> int:
     return int(timestamp.timestamp() * 1000)
 
 
-def user_key(handler_input: HandlerInput) -> str:
-    """A short one-way hash of the Alexa user id, for logs (never log the id itself)."""
+def person_key(handler_input: HandlerInput) -> str:
+    """A one-way hash of the Alexa user id: how wearable data refers to a person."""
     system = handler_input.request_envelope.context.system if handler_input.request_envelope.context else None
     user_id = system.user.user_id if system and system.user else ""
-    return hashlib.sha256((user_id or "").encode()).hexdigest()[:12]
+    return hashlib.sha256((user_id or "").encode()).hexdigest()
+
+
+def user_key(handler_input: HandlerInput) -> str:
+    """A short one-way hash of the Alexa user id, for logs (never log the id itself)."""
+    return person_key(handler_input)[:12]

@@ -14,26 +14,35 @@ from typing import Any
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.handler_input import HandlerInput
 
-from skill.alexa.requests import request_time_ms, user_key
+from skill.alexa.requests import person_key, request_time_ms, user_key
 from skill.engine.coach import Coach
-from skill.engine.commands import Command, Outcome
+from skill.engine.commands import Cmd, Command, Outcome
 from skill.engine.history import with_entry
+from skill.engine.rest import Vitals, recovery_threshold
 from skill.engine.script import say
 from skill.engine.state import WorkoutState
 from skill.storage import VERSION, StaleWriteError
+from skill.wearable.service import issue_pairing
+from skill.wearable.store import WearableStore
 
 log = logging.getLogger("backcoach.storage")
 
 RECORD = "record"  # session attribute: the person's stored record as last read or written
 UNSAVED = "unsaved"  # session attribute: the record holds a change that could not be written yet
-WORKOUT, HISTORY = "workout", "history"
+WORKOUT, HISTORY, SETTINGS, WEARABLE = "workout", "history", "settings", "wearable"
 CONFLICT_RETRIES = 3
+# Commands that may speak the workout, and so may need the heart rate for a rest.
+PLAYING = {Cmd.START, Cmd.NEXT, Cmd.RESUME, Cmd.REPEAT, Cmd.PREVIOUS, Cmd.SKIP, Cmd.START_OVER, Cmd.LAUNCH}
+HEART_RATE_WINDOW_MS = 60_000
 
 
 class TurnRunner:
-    def __init__(self, coach: Coach, adapter: AbstractPersistenceAdapter) -> None:
+    def __init__(
+        self, coach: Coach, adapter: AbstractPersistenceAdapter, wearable: WearableStore | None = None
+    ) -> None:
         self.coach = coach
         self.adapter = adapter
+        self.wearable = wearable
 
     def run(self, handler_input: HandlerInput, command: Command) -> Outcome:
         envelope = handler_input.request_envelope
@@ -49,8 +58,9 @@ class TurnRunner:
             except Exception as e:  # noqa: BLE001 - any storage fault: answer, keep nothing, write nothing
                 log.error("read failed user=%s error=%s", user_key(handler_input), type(e).__name__)
                 return self.coach.storage_unavailable()
+        command = self._with_wearable(handler_input, command, record, now)
         outcome = self.coach.handle(self._state(record, handler_input), command, now)
-        new_record = self._updated(record, outcome)
+        new_record = self._updated(record, outcome, command)
         if new_record != record or unsaved:
             outcome, new_record, unsaved = self._save(handler_input, command, now, record, new_record, outcome)
         if session is not None:
@@ -66,6 +76,8 @@ class TurnRunner:
         return {
             WORKOUT: stored.get(WORKOUT),
             HISTORY: history if isinstance(history, list) else [],
+            SETTINGS: stored.get(SETTINGS) if isinstance(stored.get(SETTINGS), dict) else {},
+            WEARABLE: stored.get(WEARABLE) if isinstance(stored.get(WEARABLE), dict) else {},
             VERSION: stored.get(VERSION) if isinstance(stored.get(VERSION), int) else 0,
         }
 
@@ -75,13 +87,46 @@ class TurnRunner:
             log.warning("ignored malformed saved state user=%s", user_key(handler_input))
         return state
 
-    def _updated(self, record: dict[str, Any], outcome: Outcome) -> dict[str, Any]:
+    def _updated(self, record: dict[str, Any], outcome: Outcome, command: Command) -> dict[str, Any]:
         state = outcome.state
+        settings = dict(record.get(SETTINGS, {}))
+        wearable = dict(record.get(WEARABLE, {}))
+        if outcome.result == "recovery_set":
+            settings["recovery_bpm"] = command.number
+        elif outcome.result == "age_set":
+            settings["age"] = command.number
+        elif outcome.result == "pairing_code":
+            wearable["paired"] = True
+        elif outcome.result == "unpaired":
+            wearable = {}
         return {
             WORKOUT: state.to_dict() if state is not None else None,
             HISTORY: with_entry(record.get(HISTORY, []), self.coach.history_entry(state)),
+            SETTINGS: settings,
+            WEARABLE: wearable,
             VERSION: record.get(VERSION, 0),
         }
+
+    def _with_wearable(
+        self, handler_input: HandlerInput, command: Command, record: dict[str, Any], now: int
+    ) -> Command:
+        """Adds what the wearable side knows: a pairing code to speak, or the recent heart rate for rests."""
+        if self.wearable is None:
+            return command
+        person = person_key(handler_input)
+        try:
+            if command.name is Cmd.PAIR:
+                return replace(command, code=issue_pairing(self.wearable, person, now // 1000))
+            if command.name is Cmd.UNPAIR:
+                self.wearable.revoke(person)
+            elif command.name in PLAYING and record.get(WEARABLE, {}).get("paired"):
+                samples = self.wearable.recent_samples(person, now - HEART_RATE_WINDOW_MS)
+                settings = record.get(SETTINGS, {})
+                threshold = recovery_threshold(settings.get("age"), settings.get("recovery_bpm"))
+                return replace(command, vitals=Vitals(tuple(samples), threshold))
+        except Exception as e:  # noqa: BLE001 - the wearable side is a nicety: the workout goes on without it
+            log.error("wearable failed user=%s error=%s", user_key(handler_input), type(e).__name__)
+        return command
 
     def _save(
         self, handler_input: HandlerInput, command: Command, now: int, record: dict[str, Any],
@@ -110,7 +155,7 @@ class TurnRunner:
                     log.error("conflict not resolved user=%s error=%s", who, type(e).__name__)
                     return self._unsaved(outcome), new_record, True
                 outcome = self.coach.handle(self._state(record, handler_input), command, now)
-                new_record = self._updated(record, outcome)
+                new_record = self._updated(record, outcome, command)
                 if new_record == record:
                     return outcome, record, False
             except Exception as e:  # noqa: BLE001 - a throttle or an outage: the session keeps the change

@@ -27,6 +27,8 @@ from skill.engine.plan import LETTER, SIDE, build_plan
 from skill.engine.state import WorkoutState
 from skill.speech.readable import to_text
 from skill.speech.timing import WORDS_PER_MINUTE, estimate_seconds
+from skill.wearable.companion import Companion
+from skill.wearable.simulated import SimulatedWearable
 
 GAP_SECONDS = 1.0  # between the end of a response and a reply that does not interrupt it
 MIC_WINDOW_SECONDS = 16.0  # about 8 s of listening, the reprompt, about 8 s more: then Alexa ends the session
@@ -74,6 +76,7 @@ class Chat:
         show: Callable[[str], None] | None = None,
         speak: bool = False,
         show_timeline: bool = True,
+        wearable: WearableLink | None = None,
     ) -> None:
         self.skill = skill
         self.nlu = nlu
@@ -91,6 +94,7 @@ class Chat:
         self.last_start: float | None = None
         self.last_seconds = 0.0
         self.history: list[Exchange] = []
+        self.wearable = wearable
         self._serializer = DefaultSerializer()
 
     # -- time ----------------------------------------------------------------------------------------
@@ -148,16 +152,20 @@ class Chat:
         slots = {}
         for name in resolution.slot_names:
             found = resolution.slots.get(name)
-            slots[name] = (
-                envelopes.slot_value(name, found.value, found.match, found.type) if found
-                else envelopes.empty_slot(name)
-            )
+            if found is None:
+                slots[name] = envelopes.empty_slot(name)
+            elif found.type.startswith("AMAZON."):  # built-in slot types come without entity resolution
+                slots[name] = {**envelopes.empty_slot(name), "value": found.value, "source": "USER"}
+            else:
+                slots[name] = envelopes.slot_value(name, found.value, found.match, found.type)
         return envelopes.intent_request(resolution.intent, at, slots)
 
     def _send(self, said: str, request: dict[str, Any], new_session: bool, at: float) -> Exchange:
         if new_session or not self.session_id:
             self.session_id = envelopes.new_session_id()
             self.attributes = {}
+        if self.wearable is not None:
+            self.wearable.before(int(at) * 1000)
         envelope = envelopes.envelope(
             request, user=self.user, device=self.device, session_id=self.session_id,
             new_session=new_session, attributes=self.attributes,
@@ -173,6 +181,8 @@ class Chat:
             self.last_start, self.last_seconds = at, seconds
         exchange = Exchange(said, envelope, response, at, ssml, to_text(ssml), seconds)
         self.history.append(exchange)
+        if self.wearable is not None:
+            self.wearable.after(exchange, self.content)
         self._print(exchange)
         if self.speak and ssml:
             subprocess.run(["espeak-ng", "-m", "-s", str(WORDS_PER_MINUTE), ssml], check=False)
@@ -210,6 +220,39 @@ class Chat:
                 label += " position" if step.part_kind == LETTER else ""
             marks.append(f"{seconds // 60}:{seconds % 60:02d} {label}")
         return marks
+
+
+class WearableLink:
+    """A simulated watch beside the chat: its heart follows what the coach says, and its companion pushes the
+    readings through the sync API before each request, as a real one would while the person works out."""
+
+    def __init__(self, companion: Companion, simulated: SimulatedWearable) -> None:
+        self.companion = companion
+        self.simulated = simulated
+        self.now_s = time.time()  # the chat's simulated time, for an in-process sync API to judge samples by
+
+    def pair(self, chat: Chat) -> str:
+        answer = chat.say("ask back coach to pair my watch")
+        code = re.search(r'interpret-as="digits">(\d{6})<', answer.ssml) if answer else None
+        if code is None:
+            raise RuntimeError("the skill did not give a pairing code")
+        self.companion.pair(code.group(1), "simulated watch")
+        return code.group(1)
+
+    def before(self, at_ms: int) -> None:
+        self.now_s = at_ms / 1000
+        self.companion.add(self.simulated.advance(at_ms))
+        self.companion.flush()
+
+    def after(self, exchange: Exchange, content: Content) -> None:
+        state = exchange.workout
+        if state is None or not state.timeline or state.response_at_ms != int(exchange.at) * 1000:
+            return
+        plan = build_plan(content, state.workout, state.equipment)
+        self.simulated.follow([
+            (state.response_at_ms + seg.start_ms, state.response_at_ms + seg.end_ms, plan.steps[seg.step].kind)
+            for seg in state.timeline
+        ])
 
 
 def run_lines(chat: Chat, lines: Iterable[str]) -> None:

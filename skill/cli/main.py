@@ -9,7 +9,15 @@ import sys
 import tempfile
 from pathlib import Path
 
-from skill.settings import ENV_FUNCTION_ARN, ENV_HOST, ENV_PORT, ENV_SKILL_ID, Settings, load_settings
+from skill.settings import (
+    ENV_FUNCTION_ARN,
+    ENV_HOST,
+    ENV_PORT,
+    ENV_SKILL_ID,
+    Settings,
+    load_settings,
+    wearable_db_path,
+)
 
 DEMO_SCRIPT = Path(__file__).with_name("demo.txt")
 
@@ -28,6 +36,21 @@ def main(argv: list[str] | None = None) -> int:
     chat.add_argument("--demo", action="store_true", help="play the scripted demonstration of a whole circuit")
     chat.add_argument("--no-timeline", action="store_true", help="do not print each response's timeline")
     chat.add_argument("--transcript", type=Path, help="also write every request and response as JSON lines")
+    chat.add_argument("--wearable", choices=["simulated"], help="pair a simulated watch: heart-rate-guided rests")
+
+    wearable = commands.add_parser("wearable", help="the wearable companion")
+    wearable_commands = wearable.add_subparsers(dest="wearable_command", required=True)
+    stream = wearable_commands.add_parser("stream", help="pair with a code, then stream heart rate to Back Coach")
+    stream.add_argument("--source", choices=["ble", "simulated"], required=True,
+                        help="ble: a watch or strap broadcasting the Bluetooth Heart Rate Profile")
+    stream.add_argument("--url", default="http://127.0.0.1:8080", help="where `backcoach serve` (or the API) is")
+    stream.add_argument("--code", help="the pairing code Alexa said (\"Alexa, ask back coach to pair my watch\")")
+    stream.add_argument("--device-name", default="Back Coach companion")
+    stream.add_argument("--token-file", type=Path, help="where the device token is kept after pairing")
+    stream.add_argument("--address", help="ble: the sensor's address (default: the first one found)")
+    stream.add_argument("--duration", type=float, default=0, help="stop after this many seconds (0: never)")
+    stream.add_argument("--work", type=int, default=40, help="simulated: seconds of work in each cycle")
+    stream.add_argument("--rest", type=int, default=30, help="simulated: seconds of rest in each cycle")
 
     serve = commands.add_parser("serve", help="run the skill as a web service (Alexa's HTTPS endpoint option)")
     serve.add_argument("--host", help=f"address to listen on (default {settings.host}, or ${ENV_HOST})")
@@ -55,6 +78,10 @@ def main(argv: list[str] | None = None) -> int:
         return _serve(args, settings)
     if args.command == "build":
         return _build(args)
+    if args.command == "wearable":
+        from skill.cli.companion import stream_command
+
+        return stream_command(args, settings)
     return _model(args.check)
 
 
@@ -70,10 +97,23 @@ def _chat(args: argparse.Namespace, default_db: Path) -> int:
     with tempfile.TemporaryDirectory() as scratch:
         db = args.db or (Path(scratch) / "demo.sqlite3" if args.demo else default_db)
         adapter = SQLitePersistenceAdapter(db)
+        link, store = None, None
+        if args.wearable:
+            from skill.cli.chat import WearableLink
+            from skill.wearable.companion import Companion
+            from skill.wearable.simulated import SimulatedWearable
+            from skill.wearable.store import SQLiteWearableStore
+
+            store = SQLiteWearableStore(wearable_db_path(db))
+            link = WearableLink(Companion(lambda *a: transport(*a)), SimulatedWearable())
+            transport = _in_process_sync_api(store, lambda: link.now_s)
         chat = Chat(
-            create_skill(adapter, content), Nlu(load_model()), content, user=args.user, device=args.device,
-            realtime=args.realtime, show=print, speak=args.speak, show_timeline=not args.no_timeline,
+            create_skill(adapter, content, wearable=store), Nlu(load_model()), content, user=args.user,
+            device=args.device, realtime=args.realtime, show=print, speak=args.speak,
+            show_timeline=not args.no_timeline, wearable=link,
         )
+        if link is not None:
+            link.pair(chat)
         if args.speak and not chat.speak:
             print("espeak-ng is not installed; showing text only (apt-get install espeak-ng to hear it).")
         if args.demo:
@@ -97,7 +137,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
     import waitress
 
-    from skill.storage.select import adapter_from_settings
+    from skill.storage.select import adapter_from_settings, wearable_store_from_settings
     from skill.web.app import create_app
 
     if args.db:
@@ -107,7 +147,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     if verify and not skill_id:
         print(f"backcoach serve: set --skill-id or ${ENV_SKILL_ID}: requests are checked against it", file=sys.stderr)
         return 2
-    app = create_app(adapter_from_settings(settings), skill_id, verify_signature=verify, verify_timestamp=verify)
+    app = create_app(adapter_from_settings(settings), skill_id, verify_signature=verify, verify_timestamp=verify,
+                     wearable=wearable_store_from_settings(settings))
     host, port = args.host or settings.host, args.port or settings.port
     print(f"Back Coach listening on http://{host}:{port}/ (health: /healthz)", flush=True)
     waitress.serve(app, host=host, port=port, threads=args.threads, ident="backcoach")
@@ -129,6 +170,25 @@ def _build(args: argparse.Namespace) -> int:
     print(f"lambda zip:    {result.lambda_zip} ({result.zip_bytes / 1e6:.1f} MB, {result.files} files, "
           f"{result.unzipped_bytes / 1e6:.1f} MB unzipped)")
     return 0
+
+
+def _in_process_sync_api(store, clock):
+    """The sync API's real HTTP handling, called in process (Flask's test client) for the local chat, on the
+    chat's simulated clock."""
+    from flask import Flask
+
+    from skill.wearable.service import SyncService
+    from skill.web.sync import sync_blueprint
+
+    app = Flask("backcoach-sync")
+    app.register_blueprint(sync_blueprint(SyncService(store, clock=clock)))
+    client = app.test_client()
+
+    def post(path, body, headers):
+        answer = client.post(path, json=body, headers=headers)
+        return answer.status_code, answer.get_json() or {}
+
+    return post
 
 
 def _typed():

@@ -15,10 +15,14 @@ from skill.content.schema import Content
 from skill.engine.commands import Cmd, Command, Outcome
 from skill.engine.history import finished_entry
 from skill.engine.plan import LETTER, MOVE, REST, Plan, Step, build_plan
+from skill.engine.rest import decide_rest, max_heart_rate, recovery_threshold
 from skill.engine.script import Budget, Measure, Prompt, say
 from skill.engine.state import DOING, FINISHED, PAUSED, PLAYING, READY, Segment, WorkoutState
 
 NONE = "none"  # the phase of "no workout at all"
+PAIRING_MINUTES = 10
+RECOVERY_BPM_RANGE = (60, 160)
+AGE_RANGE = (13, 100)
 STALE_AFTER_MS = 12 * 3600 * 1000  # an older workout is offered ("resume or start over"), not resumed at once
 
 Action = Callable[["Coach", WorkoutState | None, Command, int], Outcome]
@@ -107,9 +111,14 @@ class Coach:
 
     def play(
         self, plan: Plan, state: WorkoutState, index: int, now_ms: int, preamble: list[Prompt], result: str,
-        teach: bool = False,
+        teach: bool = False, command: Command | None = None,
     ) -> Outcome:
-        """Speak the workout from step `index` on, as far as one response allows, and remember its timeline."""
+        """Speak the workout from step `index` on, as far as one response allows, and remember its timeline.
+
+        With a live heart rate, a rest ends the response: the next request decides whether the heart has
+        recovered (see `next`), since nothing reaches the skill while a response is being spoken.
+        """
+        heart_rate_live = command is not None and self._live(command, now_ms)
         cost = self.measure(preamble)
         packed: list[tuple[Segment, list[Prompt], int]] = []  # each step's segment, prompts, praise count after
         praise = state.praise
@@ -125,7 +134,10 @@ class Coach:
             cost = cost + group_cost
             praise = next_praise
             i += 1
-        if i < len(plan.steps):
+            if heart_rate_live and plan.steps[i - 1].kind == REST and i < len(plan.steps):
+                break
+        heart_check = heart_rate_live and i < len(plan.steps) and i > 0 and plan.steps[i - 1].kind == REST
+        if i < len(plan.steps) and not heart_check:
             # Out of room: end the response where a set or a rest ends, not between two arms or letters.
             ends = [n for n, (seg, _, _) in enumerate(packed, 1) if self._ends_set(plan, seg.step)]
             if ends:
@@ -134,7 +146,7 @@ class Coach:
                 praise = packed[-1][2]
         segments = [seg for seg, _, _ in packed]
         speech = list(preamble) + [prompt for _, group, _ in packed for prompt in group]
-        tail = self._tail(plan, i)
+        tail = [say("heart_check")] if heart_check else self._tail(plan, i)
         finished = i >= len(plan.steps)
         new_state = replace(
             state.at(plan.steps[index].key, PLAYING),
@@ -174,6 +186,10 @@ class Coach:
             praise += 1
             out.append(say("praise", n=praise))
         return out, praise
+
+    @staticmethod
+    def _live(command: Command, now_ms: int) -> bool:
+        return command.vitals is not None and command.vitals.fresh(now_ms)
 
     @staticmethod
     def _ends_set(plan: Plan, i: int) -> bool:
@@ -252,7 +268,7 @@ class Coach:
         intro = say("intro", workout=w.name, moves=[name for _, name in self._move_names(plan)], rounds=w.rounds,
                     minutes=w.minutes, round_rest=w.rest_between_rounds_seconds,
                     set_rest=w.rest_between_sets_seconds)
-        return self.play(plan, fresh, 0, now_ms, [intro], "started")
+        return self.play(plan, fresh, 0, now_ms, [intro], "started", command=command)
 
     def _move_names(self, plan: Plan) -> list[tuple[str, str]]:
         seen: dict[int, tuple[str, str]] = {}
@@ -272,7 +288,19 @@ class Coach:
         target = index if state.phase == READY else index + 1
         if target >= len(plan.steps):
             return self._finish(plan, state, now_ms)
-        return self.play(plan, state, target, now_ms, [], "next")
+        live = self._live(command, now_ms)
+        previous = plan.steps[target - 1] if target > 0 else None
+        if live and state.phase == READY and previous is not None and previous.kind == REST:
+            decision = decide_rest(command.vitals, now_ms, previous.rest_seconds)
+            if decision is not None and decision.extra_seconds:
+                preamble = [say("heart_rate_high", bpm=decision.bpm, trend=decision.trend,
+                                seconds=decision.extra_seconds),
+                            say("rest", seconds=decision.extra_seconds, next=None, announce=False)]
+                return self.play(plan, state, target, now_ms, preamble, "rest_extended", command=command)
+            if decision is not None:
+                preamble = [say("heart_rate_recovered", bpm=decision.bpm)]
+                return self.play(plan, state, target, now_ms, preamble, "recovered", command=command)
+        return self.play(plan, state, target, now_ms, [], "next", command=command)
 
     def resume(self, state: WorkoutState | None, command: Command, now_ms: int) -> Outcome:
         assert state is not None
@@ -280,13 +308,13 @@ class Coach:
             return self.welcome_back(state, command, now_ms)
         plan, index = self._plan(state)
         teach = state.phase == PAUSED or command.new_session
-        return self.play(plan, state, index, now_ms, [say("resuming")], "resumed", teach=teach)
+        return self.play(plan, state, index, now_ms, [say("resuming")], "resumed", teach=teach, command=command)
 
     def repeat(self, state: WorkoutState | None, command: Command, now_ms: int) -> Outcome:
         assert state is not None
         plan, index = self._plan(state)
         target = self._current_move(plan, state, index)
-        return self.play(plan, state, target, now_ms, [say("again")], "repeated", teach=True)
+        return self.play(plan, state, target, now_ms, [say("again")], "repeated", teach=True, command=command)
 
     def previous(self, state: WorkoutState | None, command: Command, now_ms: int) -> Outcome:
         assert state is not None
@@ -294,8 +322,8 @@ class Coach:
         current = self._current_move(plan, state, index)
         earlier = [j for j in range(current - 1, -1, -1) if plan.steps[j].kind == MOVE]
         if not earlier:
-            return self.play(plan, state, current, now_ms, [say("at_start")], "at_start", teach=True)
-        return self.play(plan, state, earlier[0], now_ms, [say("going_back")], "previous", teach=True)
+            return self.play(plan, state, current, now_ms, [say("at_start")], "at_start", teach=True, command=command)
+        return self.play(plan, state, earlier[0], now_ms, [say("going_back")], "previous", teach=True, command=command)
 
     def skip(self, state: WorkoutState | None, command: Command, now_ms: int) -> Outcome:
         assert state is not None
@@ -311,7 +339,7 @@ class Coach:
         skipped = say("skipping", name=step.display_name)
         if not later:
             return self._finish(plan, state, now_ms, [skipped])
-        return self.play(plan, state, later[0], now_ms, [skipped], "skipped")
+        return self.play(plan, state, later[0], now_ms, [skipped], "skipped", command=command)
 
     def _finish(self, plan: Plan, state: WorkoutState, now_ms: int, before: list[Prompt] | None = None) -> Outcome:
         done = replace(state.at(plan.steps[-1].key, FINISHED), updated_at_ms=now_ms)
@@ -371,7 +399,7 @@ class Coach:
         plan, index = self._plan(state)
         if not self.is_stale(state, now_ms):
             welcome = say("welcome_back_resume", at=self.where(plan, index))
-            return self.play(plan, state, index, now_ms, [welcome], "resumed", teach=True)
+            return self.play(plan, state, index, now_ms, [welcome], "resumed", teach=True, command=command)
         return self._keep(state, "offer_resume", [say("welcome_back", at=self.where(plan, index))])
 
     def stop(self, state: WorkoutState | None, command: Command, now_ms: int) -> Outcome:
@@ -379,6 +407,30 @@ class Coach:
             return Outcome("stopped", state, (say("goodbye"),), end_session=True)
         plan, index = self._plan(state)
         return Outcome("stopped", state, (say("stopped", at=self.where(plan, index)),), end_session=True)
+
+    def pair(self, state: WorkoutState | None, command: Command, now_ms: int) -> Outcome:
+        if not command.code:
+            return self._keep(state, "wearable_unavailable", [say("wearable_unavailable")], back=True)
+        return Outcome("pairing_code", state, (say("pair_code", code=command.code, minutes=PAIRING_MINUTES),),
+                       end_session=True)
+
+    def unpair(self, state: WorkoutState | None, command: Command, now_ms: int) -> Outcome:
+        return self._keep(state, "unpaired", [say("unpaired")], back=True)
+
+    def set_recovery(self, state: WorkoutState | None, command: Command, now_ms: int) -> Outcome:
+        bpm = command.number
+        if bpm is None or not RECOVERY_BPM_RANGE[0] <= bpm <= RECOVERY_BPM_RANGE[1]:
+            low, high = RECOVERY_BPM_RANGE
+            return self._keep(state, "out_of_range", [say("recovery_range", low=low, high=high)], back=True)
+        return self._keep(state, "recovery_set", [say("recovery_set", bpm=bpm)], back=True)
+
+    def set_age(self, state: WorkoutState | None, command: Command, now_ms: int) -> Outcome:
+        age = command.number
+        if age is None or not AGE_RANGE[0] <= age <= AGE_RANGE[1]:
+            return self._keep(state, "out_of_range", [say("age_range", low=AGE_RANGE[0], high=AGE_RANGE[1])],
+                              back=True)
+        speech = say("age_set", max=round(max_heart_rate(age)), bpm=recovery_threshold(age=age))
+        return self._keep(state, "age_set", [speech], back=True)
 
     def storage_unavailable(self) -> Outcome:
         """What to say when the person's saved workout cannot be read: nothing is changed or written."""
@@ -424,4 +476,8 @@ TRANSITIONS: dict[Cmd, dict[str, Action]] = {
     Cmd.FALLBACK: {ANY: Coach.fallback},
     Cmd.STOP: {ANY: Coach.stop},
     Cmd.SESSION_END: {ANY: Coach.session_end},
+    Cmd.PAIR: {ANY: Coach.pair},
+    Cmd.UNPAIR: {ANY: Coach.unpair},
+    Cmd.SET_RECOVERY: {ANY: Coach.set_recovery},
+    Cmd.SET_AGE: {ANY: Coach.set_age},
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from skill.engine.rest import Vitals
 from skill.engine.script import Prompt
 from skill.engine.state import WorkoutState
 
@@ -25,6 +26,10 @@ class Cmd(StrEnum):
     FALLBACK = "fallback"
     STOP = "stop"
     SESSION_END = "session_end"
+    PAIR = "pair"
+    UNPAIR = "unpair"
+    SET_RECOVERY = "set_recovery"
+    SET_AGE = "set_age"
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,9 @@ class Command:
     exercise: str = ""  # EXPLAIN: the exercise id, when the words matched one
     heard: str = ""  # EXPLAIN: the words heard, when they matched none
     new_session: bool = False  # the first request of a session ("Alexa, ask back coach to ...")
+    vitals: Vitals | None = None  # the paired wearable's recent heart rate, when there is one
+    code: str = ""  # PAIR: the one-time code issued for this person ("" when wearables are not set up)
+    number: int | None = None  # SET_RECOVERY: beats per minute; SET_AGE: years
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ SPEAK_OPEN, SPEAK_CLOSE = "<speak>", "</speak>"
 # coach holds all of its speech to the same cap, so no device cuts a response short.
 MAX_RESPONSE_SECONDS = 240.0
 BUDGET = Budget(max_chars=MAX_SSML_CHARS - 1 - len(SPEAK_OPEN) - len(SPEAK_CLOSE), max_seconds=MAX_RESPONSE_SECONDS)
-ALLOWED_TAGS = {"speak", "break", "p", "s"}
+ALLOWED_TAGS = {"speak", "break", "p", "s", "say-as"}
 
 
 class Speech:
@@ -67,6 +67,17 @@ class Speech:
                                          label=self.label(a["at"])),
             "welcome_back_resume": lambda a: _t(p.WELCOME_BACK_RESUME, label=self.label(a["at"])),
             "storage_down": lambda a: _t(p.STORAGE_DOWN),
+            "heart_check": lambda a: _t(p.HEART_CHECK),
+            "pair_code": lambda a: p.PAIR_CODE.format(
+                code=f'<say-as interpret-as="digits">{escape(a["code"])}</say-as>', minutes=a["minutes"]),
+            "unpaired": lambda a: _t(p.UNPAIRED),
+            "wearable_unavailable": lambda a: _t(p.WEARABLE_UNAVAILABLE),
+            "recovery_set": lambda a: _t(p.RECOVERY_SET, bpm=a["bpm"]),
+            "recovery_range": lambda a: _t(p.RECOVERY_RANGE, low=a["low"], high=a["high"]),
+            "age_set": lambda a: _t(p.AGE_SET, max=a["max"], bpm=a["bpm"]),
+            "age_range": lambda a: _t(p.AGE_RANGE, low=a["low"], high=a["high"]),
+            "heart_rate_high": lambda a: _t(p.HEART_RATE_HIGH, bpm=a["bpm"], trend=a["trend"], seconds=a["seconds"]),
+            "heart_rate_recovered": lambda a: _t(p.HEART_RATE_RECOVERED, bpm=a["bpm"]),
             "save_failed": lambda a: _t(p.SAVE_FAILED),
             "in_progress": lambda a: _t(p.IN_PROGRESS, workout=self._workout_name(a["at"]["workout"]),
                                         label=self.label(a["at"])),
@@ -161,7 +172,7 @@ class Speech:
     def _rest(self, a: dict[str, Any]) -> str:
         """A rest countdown that lasts `seconds` by the same estimate the timeline uses."""
         seconds = a["seconds"]
-        out = _t(p.REST_START, seconds=seconds)
+        out = _t(p.REST_START, seconds=seconds) if a.get("announce", True) else ""
         if a["next"]:
             out += " " + _t(p.REST_NEXT, label=self._next_label(a["next"]))
         elapsed = estimate_seconds(out)

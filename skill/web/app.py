@@ -25,6 +25,9 @@ from flask_ask_sdk.skill_adapter import (  # noqa: E402 - needs load_oscrypto() 
 
 from skill.alexa.factory import create_skill  # noqa: E402
 from skill.content import Content  # noqa: E402
+from skill.wearable.service import SyncService  # noqa: E402
+from skill.wearable.store import WearableStore  # noqa: E402
+from skill.web.sync import sync_blueprint  # noqa: E402
 
 log = logging.getLogger("backcoach.web")
 
@@ -41,6 +44,7 @@ def create_app(
     verify_signature: bool = True,
     verify_timestamp: bool = True,
     content: Content | None = None,
+    wearable: WearableStore | None = None,
 ) -> Flask:
     """The web app. Verification can only be turned off explicitly, and then every request says so in the log."""
     app = Flask("backcoach")
@@ -53,7 +57,10 @@ def create_app(
     insecure = not (verify_signature and verify_timestamp)
     if insecure:
         log.warning(INSECURE_WARNING)
-    skill_adapter = SkillAdapter(skill=create_skill(adapter, content, skill_id or None), skill_id=skill_id, app=app)
+    skill = create_skill(adapter, content, skill_id or None, wearable)
+    skill_adapter = SkillAdapter(skill=skill, skill_id=skill_id, app=app)
+    if wearable is not None:
+        app.register_blueprint(sync_blueprint(SyncService(wearable)))
 
     @app.get("/healthz")
     def healthz() -> Response:

@@ -76,18 +76,27 @@ def test_the_skill_function_is_locked_down() -> None:
     runtime = template["Globals"]["Function"]
     assert runtime["Architectures"] == ["arm64"] and runtime["Runtime"].startswith("python3.")
     assert function["Events"]["Alexa"] == {"Type": "AlexaSkill", "Properties": {"SkillId": {"Ref": "SkillId"}}}
-    [statement] = function["Policies"][0]["Statement"]
-    assert sorted(statement["Action"]) == ["dynamodb:GetItem", "dynamodb:PutItem"]  # all the code uses
-    assert statement["Resource"] == {"Fn::GetAtt": ["StateTable", "Arn"]}
+    grants = {(s["Resource"]["Fn::GetAtt"][0], a) for s in function["Policies"][0]["Statement"] for a in s["Action"]}
+    # Exactly what the skill calls: its record and pairing items, and recent samples for rests.
+    assert grants == {("StateTable", "dynamodb:GetItem"), ("StateTable", "dynamodb:PutItem"),
+                      ("StateTable", "dynamodb:DeleteItem"), ("SamplesTable", "dynamodb:Query")}
+    sync = resources["SyncFunction"]["Properties"]
+    sync_grants = {(s["Resource"]["Fn::GetAtt"][0], a) for s in sync["Policies"][0]["Statement"] for a in s["Action"]}
+    assert sync_grants == {("StateTable", a) for a in ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
+                                                       "dynamodb:DeleteItem")} | {
+        ("SamplesTable", "dynamodb:PutItem"), ("SamplesTable", "dynamodb:BatchWriteItem")}
+    assert {e["Properties"]["Path"] for e in sync["Events"].values()} == {"/v1/pair", "/v1/heart-rate", "/v1/events"}
     assert function["Environment"]["Variables"]["BACKCOACH_TABLE"] == {"Ref": "StateTable"}
     assert resources["SkillLogGroup"]["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
     assert template["Outputs"]["SkillFunctionArn"]["Value"] == {"Fn::GetAtt": ["SkillFunction", "Arn"]}
 
 
-def test_the_table_is_on_demand_encrypted_recoverable_and_expires_short_lived_items() -> None:
-    table = load(INFRASTRUCTURE / "template.yaml")["Resources"]["StateTable"]["Properties"]
+@pytest.mark.parametrize("name", ["StateTable", "SamplesTable"])
+def test_tables_are_on_demand_encrypted_recoverable_and_expire_short_lived_items(name: str) -> None:
+    table = load(INFRASTRUCTURE / "template.yaml")["Resources"][name]["Properties"]
     assert table["BillingMode"] == "PAY_PER_REQUEST"
     assert table["SSESpecification"] == {"SSEEnabled": True}
     assert table["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
     assert table["TimeToLiveSpecification"]["Enabled"] is True
-    assert table["KeySchema"] == [{"AttributeName": "id", "KeyType": "HASH"}]  # the adapter's partition key
+    keys = {"StateTable": ["id"], "SamplesTable": ["user", "t"]}[name]  # what the code reads and writes by
+    assert [k["AttributeName"] for k in table["KeySchema"]] == keys
