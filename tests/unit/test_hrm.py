@@ -35,3 +35,12 @@ def test_measurements_parse_as_the_spec_says(data: bytes, expected: HeartRateMea
 def test_malformed_packets_are_refused(data: bytes) -> None:
     with pytest.raises(MalformedMeasurement):
         parse(data)
+
+
+def test_the_bluetooth_library_offers_what_the_companion_uses() -> None:
+    import inspect
+
+    from bleak import BleakClient, BleakScanner
+
+    assert "filterfunc" in inspect.signature(BleakScanner.find_device_by_filter).parameters
+    assert {"char_specifier", "callback"} <= set(inspect.signature(BleakClient.start_notify).parameters)
