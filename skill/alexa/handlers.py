@@ -37,6 +37,7 @@ SIMPLE_INTENTS: dict[str, Cmd] = {
     "WorkoutStatusIntent": Cmd.STATUS,
     "PairWatchIntent": Cmd.PAIR,
     "UnpairWatchIntent": Cmd.UNPAIR,
+    "WorkoutHistoryIntent": Cmd.HISTORY,
 }
 NUMBER_INTENTS: dict[str, tuple[Cmd, str]] = {
     "SetRecoveryHeartRateIntent": (Cmd.SET_RECOVERY, "BPM"),

@@ -20,7 +20,7 @@ from skill.engine.commands import Cmd, Command, Outcome
 from skill.engine.history import with_entry
 from skill.engine.rest import Vitals, recovery_threshold
 from skill.engine.script import say
-from skill.engine.state import WorkoutState
+from skill.engine.state import FINISHED, WorkoutState
 from skill.storage import VERSION, StaleWriteError
 from skill.wearable.service import issue_pairing
 from skill.wearable.store import WearableStore
@@ -59,10 +59,14 @@ class TurnRunner:
                 log.error("read failed user=%s error=%s", user_key(handler_input), type(e).__name__)
                 return self.coach.storage_unavailable()
         command = self._with_wearable(handler_input, command, record, now)
-        outcome = self.coach.handle(self._state(record, handler_input), command, now)
+        if command.name is Cmd.HISTORY:
+            command = replace(command, history=tuple(record.get(HISTORY, [])))
+        before = self._state(record, handler_input)
+        outcome = self.coach.handle(before, command, now)
         new_record = self._updated(record, outcome, command)
         if new_record != record or unsaved:
             outcome, new_record, unsaved = self._save(handler_input, command, now, record, new_record, outcome)
+        self._log_workouts(handler_input, before, record, new_record, outcome, now)
         if session is not None:
             session[RECORD] = new_record
             session[UNSAVED] = unsaved
@@ -106,6 +110,28 @@ class TurnRunner:
             WEARABLE: wearable,
             VERSION: record.get(VERSION, 0),
         }
+
+    def _log_workouts(
+        self, handler_input: HandlerInput, before: WorkoutState | None, record: dict[str, Any],
+        new_record: dict[str, Any], outcome: Outcome, now: int,
+    ) -> None:
+        """Keeps the detailed log of a workout that just finished, or of one just abandoned for a new one."""
+        if self.wearable is None:
+            return
+        logs = []
+        after = outcome.state
+        if (after is not None and len(new_record.get(HISTORY, [])) > len(record.get(HISTORY, []))) or (
+            after is not None and new_record.get(HISTORY) != record.get(HISTORY)
+        ):
+            logs.append(self.coach.workout_log(after, "finished"))
+        if (before is not None and before.phase != FINISHED and after is not None
+                and after.started_at_ms != before.started_at_ms and self.coach.plan(before) is not None):
+            logs.append(self.coach.workout_log(self.coach.settle(before, now), "abandoned"))
+        for log_entry in filter(None, logs):
+            try:
+                self.wearable.save_log(person_key(handler_input), log_entry)
+            except Exception as e:  # noqa: BLE001 - the summary is in the record; the detail can be lost
+                log.error("workout log not saved user=%s error=%s", user_key(handler_input), type(e).__name__)
 
     def _with_wearable(
         self, handler_input: HandlerInput, command: Command, record: dict[str, Any], now: int

@@ -13,7 +13,7 @@ from typing import Any
 from skill.content.lookup import closest_exercises
 from skill.content.schema import Content
 from skill.engine.commands import Cmd, Command, Outcome
-from skill.engine.history import finished_entry
+from skill.engine.history import days_between, finished_entry, week_start_ms, workout_log
 from skill.engine.plan import LETTER, MOVE, REST, Plan, Step, build_plan
 from skill.engine.rest import decide_rest, max_heart_rate, recovery_threshold
 from skill.engine.script import Budget, Measure, Prompt, say
@@ -73,6 +73,14 @@ class Coach:
         plan = self.plan(state) if state is not None else None
         return finished_entry(plan, state) if plan is not None and state is not None else None
 
+    def workout_log(self, state: WorkoutState, status: str) -> dict[str, Any] | None:
+        """The detailed log of `state`'s workout, or None when nothing of it was done."""
+        plan = self.plan(state)
+        if plan is None:
+            return None
+        log = workout_log(plan, state, status)
+        return log if any(s["kind"] == MOVE for s in log["sets"]) else None
+
     def completed_moves(self, state: WorkoutState | None) -> int:
         """How many moves of the workout the person has finished (for the never-behind invariant)."""
         if state is None:
@@ -94,15 +102,19 @@ class Coach:
         plan = self.plan(state)
         assert plan is not None
         offset = now_ms - state.response_at_ms
+        heard = tuple((s.step, state.response_at_ms + s.start_ms, s.duration_ms)
+                      for s in state.timeline if s.end_ms <= offset)
+        done = state.done + heard
         for seg in state.timeline:
             if offset < seg.end_ms:
                 phase = DOING if offset >= seg.start_ms else READY
-                return replace(state.at(plan.steps[seg.step].key, phase), updated_at_ms=now_ms)
+                return replace(state.at(plan.steps[seg.step].key, phase), updated_at_ms=now_ms, done=done,
+                               step_started_ms=state.response_at_ms + seg.start_ms)
         after = state.timeline[-1].step + 1
         heard_all_at = min(now_ms, state.response_at_ms + state.timeline[-1].end_ms)
         if after >= len(plan.steps):
-            return replace(state.at(plan.steps[-1].key, FINISHED), updated_at_ms=heard_all_at)
-        return replace(state.at(plan.steps[after].key, READY), updated_at_ms=heard_all_at)
+            return replace(state.at(plan.steps[-1].key, FINISHED), updated_at_ms=heard_all_at, done=done)
+        return replace(state.at(plan.steps[after].key, READY), updated_at_ms=heard_all_at, done=done)
 
     def is_stale(self, state: WorkoutState, now_ms: int) -> bool:
         return now_ms - state.updated_at_ms > STALE_AFTER_MS
@@ -286,6 +298,8 @@ class Coach:
         assert state is not None
         plan, index = self._plan(state)
         target = index if state.phase == READY else index + 1
+        if state.phase == DOING and state.step_started_ms:  # cut short, but done
+            state = replace(state, done=(*state.done, (index, state.step_started_ms, now_ms - state.step_started_ms)))
         if target >= len(plan.steps):
             return self._finish(plan, state, now_ms)
         live = self._live(command, now_ms)
@@ -432,6 +446,19 @@ class Coach:
         speech = say("age_set", max=round(max_heart_rate(age)), bpm=recovery_threshold(age=age))
         return self._keep(state, "age_set", [speech], back=True)
 
+    def history(self, state: WorkoutState | None, command: Command, now_ms: int) -> Outcome:
+        """How many workouts this week (Monday to now, UTC) against the article's plan, and the last one."""
+        week_start = week_start_ms(now_ms)
+        this_week = [h for h in command.history if h.get("finished_at_ms", 0) >= week_start]
+        plan_days = self.content.default_workout.days_per_week
+        last = command.history[-1] if command.history else None
+        if last is None:
+            return self._keep(state, "history", [say("history_none", days=plan_days)], back=True)
+        workout = self.content.workouts.get(last.get("workout", ""))
+        speech = [say("history", count=len(this_week), days=plan_days, last_workout=workout.name if workout else "",
+                      last_sets=last.get("sets", 0), last_days_ago=days_between(last["finished_at_ms"], now_ms))]
+        return self._keep(state, "history", speech, back=True)
+
     def storage_unavailable(self) -> Outcome:
         """What to say when the person's saved workout cannot be read: nothing is changed or written."""
         return Outcome("storage_unavailable", None, (say("storage_down"),), reprompt=(say("reprompt", at=None),))
@@ -480,4 +507,5 @@ TRANSITIONS: dict[Cmd, dict[str, Action]] = {
     Cmd.UNPAIR: {ANY: Coach.unpair},
     Cmd.SET_RECOVERY: {ANY: Coach.set_recovery},
     Cmd.SET_AGE: {ANY: Coach.set_age},
+    Cmd.HISTORY: {ANY: Coach.history},
 }

@@ -30,6 +30,7 @@ class Cmd(StrEnum):
     UNPAIR = "unpair"
     SET_RECOVERY = "set_recovery"
     SET_AGE = "set_age"
+    HISTORY = "history"
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class Command:
     vitals: Vitals | None = None  # the paired wearable's recent heart rate, when there is one
     code: str = ""  # PAIR: the one-time code issued for this person ("" when wearables are not set up)
     number: int | None = None  # SET_RECOVERY: beats per minute; SET_AGE: years
+    history: tuple[dict, ...] = ()  # HISTORY: the finished workouts on record (see skill.engine.history)
 
 
 @dataclass(frozen=True)

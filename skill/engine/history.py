@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from skill.engine.plan import MOVE, Plan
 from skill.engine.state import FINISHED, PLAYING, WorkoutState
 
-MAX_ENTRIES = 60  # about three months at the article's five days a week
+MAX_ENTRIES = 30  # six weeks at the article's five days a week: enough for "this week" and "last time"
 
 
 def finished_entry(plan: Plan, state: WorkoutState) -> dict[str, Any] | None:
@@ -38,3 +38,49 @@ def with_entry(history: list[dict[str, Any]], entry: dict[str, Any] | None) -> l
     ):
         return history
     return [*history, entry][-MAX_ENTRIES:]
+
+
+def workout_log(plan: Plan, state: WorkoutState, status: str) -> dict[str, Any]:
+    """Every set and rest the person actually did, for exports and uploads. With a final response under way,
+    its steps count as done (the person is doing them; a later barge-in does not undo a logged workout)."""
+    done = list(state.done)
+    if state.phase == PLAYING:
+        done += [(s.step, state.response_at_ms + s.start_ms, s.duration_ms) for s in state.timeline]
+    sets = []
+    for step_index, start_ms, duration_ms in done:
+        step = plan.steps[step_index]
+        sets.append({
+            "kind": step.kind,
+            "exercise": step.exercise_id,
+            "name": step.display_name,
+            "round": step.round,
+            "set": step.set,
+            "part": step.part_label,
+            "part_kind": step.part_kind,
+            "part_index": step.part,
+            "reps": step.reps_min if step.kind == MOVE else 0,
+            "start_ms": start_ms,
+            "duration_ms": duration_ms,
+        })
+    end = max((s["start_ms"] + s["duration_ms"] for s in sets), default=state.updated_at_ms)
+    return {
+        "workout": state.workout,
+        "name": plan.workout.name,
+        "equipment": list(state.equipment),
+        "status": status,
+        "started_at_ms": state.started_at_ms,
+        "finished_at_ms": end,
+        "sets": sets,
+    }
+
+
+def week_start_ms(now_ms: int) -> int:
+    """Midnight (UTC) of the Monday of `now_ms`'s week."""
+    day = datetime.fromtimestamp(now_ms / 1000, tz=UTC).date()
+    monday = datetime(day.year, day.month, day.day, tzinfo=UTC) - timedelta(days=day.weekday())
+    return int(monday.timestamp() * 1000)
+
+
+def days_between(then_ms: int, now_ms: int) -> int:
+    then = datetime.fromtimestamp(then_ms / 1000, tz=UTC).date()
+    return (datetime.fromtimestamp(now_ms / 1000, tz=UTC).date() - then).days

@@ -42,6 +42,10 @@ class WorkoutState:
     started_at_ms: int = 0
     updated_at_ms: int = 0
     praise: int = 0
+    # What the person actually did: (step, start ms, duration ms) for each move or rest heard through, and
+    # for a move they cut short with "next". Copied to the workout log when the workout ends.
+    done: tuple[tuple[int, int, int], ...] = ()
+    step_started_ms: int = 0  # when the step at the position began being spoken (after a barge-in)
 
     @property
     def key(self) -> tuple[str, int, int, int, int]:
@@ -51,6 +55,7 @@ class WorkoutState:
         data = asdict(self)
         data["equipment"] = list(self.equipment)
         data["timeline"] = [[s.step, s.start_ms, s.duration_ms] for s in self.timeline]
+        data["done"] = [list(d) for d in self.done]
         return data
 
     @classmethod
@@ -71,6 +76,8 @@ class WorkoutState:
                     values[f.name] = tuple(str(e) for e in raw)
                 elif f.name == "timeline":
                     values[f.name] = tuple(Segment(*(_int(v) for v in seg)) for seg in raw)
+                elif f.name == "done":
+                    values[f.name] = tuple((_int(a), _int(b), _int(c)) for a, b, c in raw)
                 elif f.name in ("workout", "phase"):
                     values[f.name] = str(raw)
                 elif f.name == "resting":
@@ -86,7 +93,7 @@ class WorkoutState:
         kind, rnd, exercise, set_no, part = key
         return replace(
             self, round=rnd, exercise=exercise, set=set_no, part=part, resting=kind == "rest", phase=phase,
-            timeline=(), response_at_ms=0,
+            timeline=(), response_at_ms=0, step_started_ms=0,
         )
 
 

@@ -101,5 +101,12 @@ RECOVERY_SET = "Got it. Rests will wait for your heart rate to come down to {bpm
 RECOVERY_RANGE = "Please pick a recovery heart rate between {low} and {high} beats a minute."
 AGE_SET = "Thanks. Your estimated maximum heart rate is {max}, so rests will wait for about {bpm}."
 AGE_RANGE = "Please tell me an age between {low} and {high}."
+HISTORY = (
+    "You've done {count} {workouts} this week; the plan is {days} days a week. "
+    "Last time, {when}, you did the {last} with {sets} sets."
+)
+HISTORY_NONE = "You haven't finished a workout with me yet. The plan is {days} days a week: say start my back workout."
+WHEN = {0: "today", 1: "yesterday"}
+WHEN_DAYS = "{days} days ago"
 APOLOGY = "Sorry, something went wrong on my side. Your place is saved. Please try that again."
 APOLOGY_REPROMPT = "Please try that again, or say stop."

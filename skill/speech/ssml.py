@@ -68,6 +68,8 @@ class Speech:
             "welcome_back_resume": lambda a: _t(p.WELCOME_BACK_RESUME, label=self.label(a["at"])),
             "storage_down": lambda a: _t(p.STORAGE_DOWN),
             "heart_check": lambda a: _t(p.HEART_CHECK),
+            "history": self._history,
+            "history_none": lambda a: _t(p.HISTORY_NONE, days=a["days"]),
             "pair_code": lambda a: p.PAIR_CODE.format(
                 code=f'<say-as interpret-as="digits">{escape(a["code"])}</say-as>', minutes=a["minutes"]),
             "unpaired": lambda a: _t(p.UNPAIRED),
@@ -222,6 +224,12 @@ class Speech:
     def _unknown(self, a: dict[str, Any]) -> str:
         names = [self._name(n) for n in a["suggestions"]]
         return _t(p.UNKNOWN_EXERCISE, heard=a["heard"], suggestions=" or the ".join(names))
+
+    def _history(self, a: dict[str, Any]) -> str:
+        days = a["last_days_ago"]
+        when = p.WHEN.get(days) or _plain(p.WHEN_DAYS, days=days)
+        return _t(p.HISTORY, count=a["count"], workouts="workout" if a["count"] == 1 else "workouts", days=a["days"],
+                  when=when, last=self._workout_name(a["last_workout"]), sets=a["last_sets"])
 
     def _reprompt(self, a: dict[str, Any]) -> str:
         if a["at"] is None:

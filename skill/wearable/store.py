@@ -6,12 +6,13 @@ and tokens are stored hashed.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from pathlib import Path
 from typing import Any, Protocol
 
-SAMPLE_TTL_S = 24 * 3600  # heart-rate samples are only needed during the workout (and for its log)
+SAMPLE_TTL_S = 30 * 24 * 3600  # heart rate is kept a month, for exports of recent workouts
 PAIRING_TTL_S = 10 * 60
 
 
@@ -34,6 +35,12 @@ class WearableStore(Protocol):
 
     def put_event(self, user: str, kind: str, at_ms: int, now: int) -> None: ...
 
+    def save_log(self, user: str, log: dict[str, Any]) -> None:
+        """Keeps a workout's log (see skill.engine.history.workout_log), keyed by its start time."""
+
+    def logs(self, user: str, since_ms: int = 0) -> list[dict[str, Any]]:
+        """The person's workout logs that started at or after `since_ms`, oldest first."""
+
 
 class SQLiteWearableStore:
     def __init__(self, path: str | Path = ":memory:") -> None:
@@ -48,6 +55,7 @@ class SQLiteWearableStore:
             CREATE TABLE IF NOT EXISTS samples (user TEXT, t INTEGER, bpm INTEGER, expires_at INTEGER,
                                                 PRIMARY KEY (user, t));
             CREATE TABLE IF NOT EXISTS events (user TEXT, t INTEGER, kind TEXT, expires_at INTEGER);
+            CREATE TABLE IF NOT EXISTS logs (user TEXT, t INTEGER, log TEXT, PRIMARY KEY (user, t));
             """
         )
 
@@ -85,6 +93,13 @@ class SQLiteWearableStore:
 
     def put_event(self, user: str, kind: str, at_ms: int, now: int) -> None:
         self._run("INSERT INTO events VALUES (?, ?, ?, ?)", (user, at_ms, kind, now + SAMPLE_TTL_S))
+
+    def save_log(self, user: str, log: dict[str, Any]) -> None:
+        self._run("INSERT OR REPLACE INTO logs VALUES (?, ?, ?)", (user, log["started_at_ms"], json.dumps(log)))
+
+    def logs(self, user: str, since_ms: int = 0) -> list[dict[str, Any]]:
+        rows = self._run("SELECT log FROM logs WHERE user = ? AND t >= ? ORDER BY t", (user, since_ms)).fetchall()
+        return [json.loads(r[0]) for r in rows]
 
     def close(self) -> None:
         with self._lock:
@@ -159,3 +174,18 @@ class DynamoWearableStore:
         self._tables()[1].put_item(
             Item={"user": user, "t": at_ms, "kind": kind, "expires_at": now + SAMPLE_TTL_S}
         )
+
+    def save_log(self, user: str, log: dict[str, Any]) -> None:
+        # One item per workout, kept (no expiry); the log is stored as JSON text (DynamoDB has no floats).
+        self._tables()[1].put_item(
+            Item={"user": user, "t": log["started_at_ms"], "kind": "workout", "log": json.dumps(log)}
+        )
+
+    def logs(self, user: str, since_ms: int = 0) -> list[dict[str, Any]]:
+        from boto3.dynamodb.conditions import Attr, Key
+
+        answer = self._tables()[1].query(
+            KeyConditionExpression=Key("user").eq(user) & Key("t").gte(since_ms),
+            FilterExpression=Attr("kind").eq("workout"),
+        )
+        return [json.loads(i["log"]) for i in answer.get("Items", [])]
