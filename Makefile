@@ -11,7 +11,7 @@ READY := $(VENV)/.ready
 $(READY): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[web,companion,dev]'
+	$(BIN)/python -m pip install --quiet -e '.[web,companion,activity,dev]'
 	touch $(READY)
 
 demo: $(READY)

@@ -67,6 +67,19 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--function-arn", help=f"the skill function's ARN (default ${ENV_FUNCTION_ARN})")
     build.add_argument("--out", type=Path, default=Path("build"), help="output directory (default build/)")
 
+    export = commands.add_parser("export", help="write a logged workout as a FIT or TCX file")
+    export.add_argument("--format", choices=["fit", "tcx"], default="fit")
+    export.add_argument("--out", type=Path, required=True)
+    export.add_argument("--workout", type=int, help="the workout's start (epoch ms); default: the latest")
+    export.add_argument("--user", default="local-user")
+    export.add_argument("--db", type=Path, help="the local store (default: your state directory)")
+
+    upload = commands.add_parser("upload", help="upload a logged workout to Strava or Fitbit (retries what failed)")
+    upload.add_argument("--service", choices=["strava", "fitbit"], help="queue the workout for this service")
+    upload.add_argument("--workout", type=int, help="the workout's start (epoch ms); default: the latest")
+    upload.add_argument("--user", default="local-user")
+    upload.add_argument("--db", type=Path, help="the local store (default: your state directory)")
+
     model = commands.add_parser("model", help="regenerate the interaction models' slot types from the content")
     model.add_argument("--check", action="store_true", help="only report models that are out of date")
 
@@ -78,6 +91,10 @@ def main(argv: list[str] | None = None) -> int:
         return _serve(args, settings)
     if args.command == "build":
         return _build(args)
+    if args.command in ("export", "upload"):
+        from skill.cli import activity
+
+        return (activity.export_command if args.command == "export" else activity.upload_command)(args, settings)
     if args.command == "wearable":
         from skill.cli.companion import stream_command
 

@@ -77,9 +77,10 @@ def test_the_skill_function_is_locked_down() -> None:
     assert runtime["Architectures"] == ["arm64"] and runtime["Runtime"].startswith("python3.")
     assert function["Events"]["Alexa"] == {"Type": "AlexaSkill", "Properties": {"SkillId": {"Ref": "SkillId"}}}
     grants = {(s["Resource"]["Fn::GetAtt"][0], a) for s in function["Policies"][0]["Statement"] for a in s["Action"]}
-    # Exactly what the skill calls: its record and pairing items, and recent samples for rests.
+    # Exactly what the skill calls: its record and pairing items, recent samples for rests, workout logs.
     assert grants == {("StateTable", "dynamodb:GetItem"), ("StateTable", "dynamodb:PutItem"),
-                      ("StateTable", "dynamodb:DeleteItem"), ("SamplesTable", "dynamodb:Query")}
+                      ("StateTable", "dynamodb:DeleteItem"), ("SamplesTable", "dynamodb:Query"),
+                      ("SamplesTable", "dynamodb:PutItem")}  # the workout logs
     sync = resources["SyncFunction"]["Properties"]
     sync_grants = {(s["Resource"]["Fn::GetAtt"][0], a) for s in sync["Policies"][0]["Statement"] for a in s["Action"]}
     assert sync_grants == {("StateTable", a) for a in ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",

@@ -1,0 +1,126 @@
+"""The workout log: what was done, kept when a workout finishes or is abandoned, exported as FIT (decoded by
+Garmin's own SDK) and TCX (validated against Garmin's schema), and answered by voice."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from garmin_fit_sdk import Decoder, Profile, Stream
+from lxml import etree
+
+from skill.alexa.factory import create_skill
+from skill.cli.chat import Chat, WearableLink
+from skill.cli.envelopes import user_id
+from skill.content.schema import Content
+from skill.wearable.companion import Companion
+from skill.wearable.export import fit_names, to_fit, to_tcx
+from skill.wearable.service import SyncService
+from skill.wearable.simulated import SimulatedWearable
+from skill.wearable.store import SQLiteWearableStore
+from tests.conftest import START
+
+XSD = Path(__file__).resolve().parents[1] / "data" / "TrainingCenterDatabasev2.xsd"
+PERSON = hashlib.sha256(user_id("local-user").encode()).hexdigest()
+
+
+@pytest.fixture
+def activity() -> SQLiteWearableStore:
+    store = SQLiteWearableStore()
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def watched(content: Content, nlu, store, activity) -> Chat:
+    """A chat with a paired simulated watch whose readings go through the sync API's rules."""
+    from flask import Flask
+
+    from skill.web.sync import sync_blueprint
+
+    link: WearableLink
+    app = Flask("sync")
+    app.register_blueprint(sync_blueprint(SyncService(activity, clock=lambda: link.now_s)))
+    client = app.test_client()
+
+    def post(path, body, headers):
+        answer = client.post(path, json=body, headers=headers)
+        return answer.status_code, answer.get_json()
+
+    link = WearableLink(Companion(post), SimulatedWearable())
+    chat = Chat(create_skill(store, content, wearable=activity), nlu, content, start_at=START, wearable=link)
+    link.pair(chat)
+    return chat
+
+
+def finish_circuit(chat: Chat) -> None:
+    answer = chat.say("start my back workout")
+    while not answer.ends_session:
+        answer = chat.say("next")
+
+
+def test_a_finished_circuit_is_logged_and_exports_to_a_fit_file_garmin_reads(watched: Chat, activity) -> None:
+    finish_circuit(watched)
+    [log] = activity.logs(PERSON)
+    moves = [s for s in log["sets"] if s["kind"] == "move"]
+    rests = [s for s in log["sets"] if s["kind"] == "rest"]
+    assert log["status"] == "finished" and len(moves) == 16 and len(rests) == 1
+    assert rests[0]["duration_ms"] >= 30_000
+    samples = activity.recent_samples(PERSON, log["started_at_ms"])
+    data = to_fit(log, samples)
+    assert Decoder(Stream.from_byte_array(bytearray(data))).check_integrity()
+    messages, errors = Decoder(Stream.from_byte_array(bytearray(data))).read()
+    assert errors == []
+    sets = messages["set_mesgs"]
+    assert len(sets) == len(log["sets"])
+    names = Profile["types"]
+    for logged, decoded in zip(log["sets"], sets, strict=True):
+        assert decoded["duration"] == pytest.approx(logged["duration_ms"] / 1000, abs=0.001)
+        if logged["kind"] == "move":
+            category, subtype = fit_names(logged["exercise"], logged["part_index"])
+            assert decoded["set_type"] == "active" and decoded["repetitions"] == logged["reps"]
+            assert decoded["category"] == category
+            assert names[f"{category}_exercise_name"][decoded["category_subtype"]] == subtype
+        else:
+            assert decoded["set_type"] == "rest"
+    [session] = messages["session_mesgs"]
+    assert (session["sport"], session["sub_sport"]) == ("training", "strength_training")
+    expected = (log["finished_at_ms"] - log["started_at_ms"]) / 1000
+    assert session["total_elapsed_time"] == pytest.approx(expected, abs=0.01)
+    assert len(messages["lap_mesgs"]) == 1 and len(messages["activity_mesgs"]) == 1
+    in_window = [s for s in samples if log["started_at_ms"] <= s[0] <= log["finished_at_ms"]]
+    assert len(messages["record_mesgs"]) == len(in_window) > 100
+    assert session["max_heart_rate"] == max(b for _, b in in_window)
+
+
+def test_tcx_export_validates_against_garmins_schema(watched: Chat, activity) -> None:
+    finish_circuit(watched)
+    [log] = activity.logs(PERSON)
+    document = etree.fromstring(to_tcx(log, activity.recent_samples(PERSON, log["started_at_ms"])))
+    schema = etree.XMLSchema(etree.parse(str(XSD)))
+    assert schema.validate(document), schema.error_log
+    laps = document.findall(".//{*}Lap")
+    assert len(laps) == len(log["sets"])
+    assert laps[0].find("{*}Notes").text == "Band Pull Apart, overhand grip: 10 reps"
+
+
+def test_an_abandoned_workout_is_logged_with_what_was_done(watched: Chat, activity) -> None:
+    started = watched.say("start my back workout")
+    third = started.workout.timeline[2]
+    watched.say(f"@{third.start_ms // 1000 + 5} next")  # cut the left arm short: it still counts
+    watched.say("@3 start over")  # three seconds into the right arm: not done
+    [log] = activity.logs(PERSON)
+    assert log["status"] == "abandoned"
+    assert [(s["exercise"], s["part"]) for s in log["sets"]] == [
+        ("band_pull_apart", "overhand grip"), ("band_pull_apart", "underhand grip"),
+        ("single_arm_mini_loop_pulldown", "left")]
+    assert log["sets"][2]["duration_ms"] == 5000
+
+
+def test_history_by_voice(watched: Chat) -> None:
+    assert "haven't finished a workout" in watched.say("how many workouts did I do this week").text
+    finish_circuit(watched)
+    answer = watched.say("how many workouts did I do this week")
+    assert answer.text.startswith("You've done 1 workout this week; the plan is 5 days a week.")
+    assert "Last time, today, you did the six minute upper back workout with 8 sets" in answer.text
