@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.ready
 
-.PHONY: demo test lint model clean
+.PHONY: demo test bench model clean
 
 $(READY): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,9 @@ test: $(READY)
 	$(BIN)/ruff check .
 	$(BIN)/backcoach model --check
 	$(BIN)/python -m pytest
+
+bench: $(READY)
+	$(BIN)/python -m benchmarks.run
 
 model: $(READY)
 	$(BIN)/backcoach model

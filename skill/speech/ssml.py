@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
+from html import escape as _html_escape
 from typing import Any
-from xml.sax.saxutils import escape
 
 from skill.content.schema import Content, Exercise
 from skill.engine.script import Budget, Cost, Prompt
@@ -237,6 +236,11 @@ class Speech:
         return _t(p.REPROMPT_IN_WORKOUT, label=self.label(a["at"]))
 
 
+def escape(text: str) -> str:
+    """&, < and > as entities (xml.sax.saxutils would do the same but pulls in urllib at import)."""
+    return _html_escape(text, quote=False)
+
+
 def _plain(template: str, **values: Any) -> str:
     return template.format(**values)
 
@@ -260,6 +264,8 @@ def _moves(n: int) -> str:
 
 def check(ssml: str) -> list[str]:
     """Problems that would make Alexa reject or mangle `ssml`; empty when it is fine."""
+    import xml.etree.ElementTree as ET  # only tests and tools check; keep it off the Lambda's cold path
+
     problems = []
     if len(ssml) >= MAX_SSML_CHARS:
         problems.append(f"{len(ssml)} characters (limit {MAX_SSML_CHARS})")

@@ -18,7 +18,7 @@ from typing import Any
 from skill.wearable.store import PAIRING_TTL_S, WearableStore
 
 MAX_SAMPLES_PER_BATCH = 600  # ten minutes at one a second
-MAX_BODY_BYTES = 64 * 1024
+MAX_BODY_BYTES = 100 * 1024  # room for a full batch (600 samples are about 70 KB)
 MIN_BPM, MAX_BPM = 25, 250
 EVENT_TYPES = ("set_done",)
 _CODE = re.compile(r"\d{6}")

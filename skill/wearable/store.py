@@ -48,6 +48,8 @@ class SQLiteWearableStore:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        if str(path) != ":memory:":
+            self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(
             """
             CREATE TABLE IF NOT EXISTS pairings (code_hash TEXT PRIMARY KEY, user TEXT, expires_at INTEGER);
@@ -82,10 +84,16 @@ class SQLiteWearableStore:
 
     def put_samples(self, user: str, samples: list[tuple[int, int]], now: int) -> None:
         with self._lock:
-            self._db.executemany(
-                "INSERT OR REPLACE INTO samples VALUES (?, ?, ?, ?)",
-                [(user, t, bpm, now + SAMPLE_TTL_S) for t, bpm in samples],
-            )
+            self._db.execute("BEGIN")  # one transaction per batch, not one per sample
+            try:
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO samples VALUES (?, ?, ?, ?)",
+                    [(user, t, bpm, now + SAMPLE_TTL_S) for t, bpm in samples],
+                )
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
 
     def recent_samples(self, user: str, since_ms: int) -> list[tuple[int, int]]:
         rows = self._run("SELECT t, bpm FROM samples WHERE user = ? AND t >= ? ORDER BY t", (user, since_ms))

@@ -121,7 +121,7 @@ def test_bad_tokens_oversize_batches_and_wrong_content_are_refused(client, store
     auth = {"Authorization": f"Bearer {token}"}
     too_many = {"samples": samples(clock, [100] * (MAX_SAMPLES_PER_BATCH + 1))}
     assert client.post("/v1/heart-rate", json=too_many, headers=auth).status_code == 413
-    huge = b'{"samples": [' + b" " * 70_000 + b"]}"
+    huge = b"{\"samples\": [" + b" " * 110_000 + b"]}"
     assert client.post("/v1/heart-rate", data=huge, headers=auth, content_type="application/json").status_code == 413
     assert client.post("/v1/heart-rate", data="{", headers=auth, content_type="application/json").status_code == 400
     assert client.post("/v1/heart-rate", data="x", headers=auth, content_type="text/plain").status_code == 415

@@ -1,0 +1,26 @@
+"""A smoke run of the benchmark code with tiny counts: it runs and reports every figure. No timing is
+asserted here (figures depend on the machine); `make bench` gives them, against baselines."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_the_benchmarks_run_and_report_every_figure(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    run = subprocess.run([sys.executable, "-m", "benchmarks.run", "--quick", "--out", str(out)], cwd=REPO,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    results = json.loads(out.read_text())
+    assert results["cold_start"]["ratio"] > 0 and results["web"]["ratio"] > 0
+    storage = results["warm"]["storage"]
+    assert storage["calls"].get("GetItem") == 1  # one read per session, whatever the number of turns
+    assert storage["calls"]["PutItem"] == storage["turns_per_workout"]  # one write per turn that changes
+    assert results["web"]["sync_samples_per_s"] > 0 and results["package"]["zip_mb"] > 0
+    assert results["cost_1000_workouts"]["total_usd"] > 0
+    assert "| Cold start" in run.stdout and "write failed" not in run.stderr
