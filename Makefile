@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.ready
 
-.PHONY: demo test bench model clean
+.PHONY: demo test bench fuzz audit model clean
 
 $(READY): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,14 @@ test: $(READY)
 
 bench: $(READY)
 	$(BIN)/python -m benchmarks.run
+
+fuzz: $(READY)
+	HYPOTHESIS_PROFILE=long $(BIN)/python -m pytest tests/robustness
+
+# Known vulnerabilities in the Lambda package's pinned dependencies and in the development environment.
+audit: $(READY)
+	$(BIN)/pip-audit --strict --no-deps -r lambda/requirements.txt
+	$(BIN)/pip-audit --strict --local
 
 model: $(READY)
 	$(BIN)/backcoach model

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from skill.alexa.factory import create_skill
 from skill.alexa.interaction_model import load_model
@@ -14,6 +16,13 @@ from skill.content import Content, load_content
 from skill.engine.coach import Coach
 from skill.speech.ssml import BUDGET, Speech
 from skill.storage.sqlite import SQLitePersistenceAdapter
+
+# `make test` runs the short profile; `make fuzz` the long one (HYPOTHESIS_PROFILE=long).
+settings.register_profile("short", max_examples=60, deadline=None,
+                          suppress_health_check=[HealthCheck.function_scoped_fixture])
+settings.register_profile("long", max_examples=10_000, deadline=None,
+                          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "short"))
 
 REPO = Path(__file__).resolve().parents[1]
 ARTICLE = REPO.parent / "shared" / "source" / "upper-back-exercises-article.txt"

@@ -60,7 +60,7 @@ def build_lambda_zip(target: Path, repo: Path = REPO) -> tuple[Path, int, int]:
                 sys.executable, "-m", "pip", "install", "-qq", "--disable-pip-version-check", "--no-compile",
                 "--no-deps", "--target", str(deps), "--only-binary=:all:", "--implementation", "py", "--abi", "none",
                 "--platform", "any", "--python-version", LAMBDA_RUNTIME_PYTHON,
-                "-r", str(repo / "lambda" / "requirements.txt"),
+                "--require-hashes", "-r", str(repo / "lambda" / "requirements.txt"),
             ],
             check=True,
         )

@@ -1,0 +1,104 @@
+"""DynamoDB errors and throttles at random points of whole workouts, and storage faults during heart-rate
+ingestion: nothing completed is lost, and nothing is counted twice."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import replace
+from typing import Any
+
+from flask import Flask
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from skill.engine.coach import Coach
+from skill.engine.commands import Cmd, Command
+from skill.speech import prompts
+from skill.wearable.companion import Companion
+from skill.wearable.service import RateLimiter, SyncService, digest
+from skill.wearable.store import SQLiteWearableStore
+from skill.web.sync import sync_blueprint
+from tests.integration.conftest import DynamoCalls, LambdaEcho
+from tests.integration.test_lambda_dynamodb import finished_moves, heard_by, speech, stored, stored_state
+from tests.robustness.conftest import TRIED
+
+T = 1_795_000_000.0
+COMMANDS = {"start_workout": Command(Cmd.START), "next": Command(Cmd.NEXT), "pause": Command(Cmd.PAUSE),
+            "resume": Command(Cmd.RESUME), "status": Command(Cmd.STATUS), "stop": Command(Cmd.STOP)}
+steps = st.lists(st.tuples(st.sampled_from(["next", "next", "next", "pause", "resume", "status", "stop"]),
+                           st.one_of(st.none(), st.integers(1, 200))), min_size=3, max_size=12)
+
+
+# Each example is a whole workout on the DynamoDB server, with botocore's real retry backoff: fewer of them.
+@settings(max_examples=min(300, max(20, settings.default.max_examples // 3)))
+@given(script=steps, faults=st.sets(st.integers(0, 20), max_size=4), throttles=st.sets(st.integers(0, 20)))
+def test_faults_anywhere_in_a_workout_lose_nothing_and_count_nothing_twice(
+    lambda_app: Any, table: Any, calls: DynamoCalls, coach: Coach, script, faults, throttles,
+) -> None:
+    user = f"f{uuid.uuid4().hex[:10]}"
+    echo = LambdaEcho(lambda_app, user=user)
+    at, last, reached, truth = T, None, 0, None
+    turns = [("start_workout", None), *script] + [("resume", 5)] + [("next", None)] * 8
+    for turn, (name, offset) in enumerate(turns):
+        if last is not None:
+            at = last[1] + offset if offset is not None else heard_by(last[0], last[1])
+        now = int(at * 1000)
+        reached = max(reached, finished_moves(coach, truth, now))
+        calls.fail_all = turn in faults
+        calls.throttle_next = 1 if turn in throttles else 0
+        TRIED["faults injected"] += int(turn in faults) + int(turn in throttles)
+        response = echo.send(name, at)
+        calls.fail_all, calls.throttle_next = False, 0
+        if prompts.STORAGE_DOWN not in speech(response):
+            truth = coach.handle(truth, replace(COMMANDS[name], new_session=not echo.open or name == "resume"),
+                                 now).state
+        last = (response, at)
+    TRIED["fault workouts"] += 1
+    end = int(heard_by(*last) * 1000) + 86_400_000
+    assert finished_moves(coach, stored_state(table, user), end) >= reached
+    history = stored(table, user).get("history", [])
+    started = [h["started_at_ms"] for h in history]
+    assert len(started) == len(set(started))  # no workout counted twice
+
+
+class FlakyWearable(SQLiteWearableStore):
+    def __init__(self, failing: set[int]) -> None:
+        super().__init__()
+        self.failing, self.calls = failing, 0
+
+    def put_samples(self, user: str, samples: list[tuple[int, int]], now: int) -> None:
+        self.calls += 1
+        if self.calls in self.failing:
+            raise ConnectionError("injected")
+        super().put_samples(user, samples, now)
+
+
+@given(failing=st.sets(st.integers(1, 12), max_size=6), batches=st.integers(1, 8))
+def test_ingestion_faults_lose_no_sample_and_store_none_twice(failing: set[int], batches: int) -> None:
+    store = FlakyWearable(failing)
+    app = Flask("sync")
+    service = SyncService(store, upload_limit=RateLimiter(per_second=1000, burst=1000))
+    app.register_blueprint(sync_blueprint(service))
+    client = app.test_client()
+    store.save_token(digest("tok"), "u" * 64, "watch", int(time.time()))
+
+    def post(path, body, headers):
+        answer = client.post(path, json=body, headers=headers)
+        return answer.status_code, answer.get_json() or {}
+
+    ticks = [0.0]
+    companion = Companion(post, token="tok", clock=lambda: ticks[0])
+    start = int(time.time() * 1000) - 600_000
+    sent = [(start + 1000 * i, 80 + i % 40) for i in range(batches * 50)]
+    for b in range(batches):
+        companion.add(sent[b * 50:(b + 1) * 50])
+        companion.flush()
+        ticks[0] += 100
+    for _ in range(20):  # the companion keeps trying until the API takes everything
+        if companion.flush():
+            break
+        ticks[0] += 100
+    TRIED["ingestion faults injected"] += min(len(failing), store.calls)
+    assert store.recent_samples("u" * 64, 0) == sorted(sent)
+    store.close()

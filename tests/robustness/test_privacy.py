@@ -1,0 +1,73 @@
+"""Every log line of a full workout, pairing, sync and faults, searched for anything that identifies a person
+or grants access: raw Alexa user or device ids, API access tokens, pairing codes, device tokens."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+
+from skill.cli import envelopes
+from skill.speech.timing import estimate_seconds
+from skill.storage.sqlite import SQLitePersistenceAdapter
+from skill.wearable.companion import Companion, open_mhealth
+from skill.wearable.store import SQLiteWearableStore
+from skill.web.app import create_app
+
+USER = "amzn1.ask.account.PRIVATE-USER-ID-1234567890"
+DEVICE = "amzn1.ask.device.PRIVATE-DEVICE-ID-0987654321"
+
+
+class Broken(SQLitePersistenceAdapter):
+    fail = False
+
+    def save_attributes(self, request_envelope, attributes):
+        if Broken.fail:
+            raise ConnectionError(f"could not save for {request_envelope.context.system.user.user_id}")
+        super().save_attributes(request_envelope, attributes)
+
+
+def test_no_identifier_or_secret_reaches_the_logs(caplog) -> None:
+    caplog.set_level(logging.DEBUG, logger="backcoach")
+    caplog.set_level(logging.INFO)
+    store, wearable = Broken(), SQLiteWearableStore()
+    client = create_app(store, "", verify_signature=False, verify_timestamp=False, wearable=wearable).test_client()
+    secrets: list[str] = [USER, DEVICE]
+    now, attributes, session = time.time() - 1200, {}, "s1"
+
+    def say(intent: str, new: bool = False, at: float | None = None) -> dict:
+        nonlocal attributes
+        body = envelopes.envelope(envelopes.intent_request(intent, at or now), user=USER, device=DEVICE,
+                                  session_id=session, new_session=new, attributes={} if new else attributes)
+        secrets.append(body["context"]["System"]["apiAccessToken"])
+        answer = client.post("/", json=body).get_json()
+        attributes = answer.get("sessionAttributes") or {}
+        return answer
+
+    paired = say("PairWatchIntent", new=True, at=time.time())
+    code = re.search(r'digits">(\d{6})<', paired["response"]["outputSpeech"]["ssml"]).group(1)
+    secrets.append(code)
+
+    def post(path, body, headers):
+        answer = client.post(path, json=body, headers=headers)
+        return answer.status_code, answer.get_json() or {}
+
+    companion = Companion(post)
+    secrets.append(companion.pair(code, "Polar H10"))
+    companion.add((int((now + i) * 1000), 120) for i in range(60))
+    companion.flush()
+    client.post("/v1/heart-rate", json={"samples": [open_mhealth(int(now * 1000), 90)]},
+                headers={"Authorization": "Bearer not-a-token"})
+    session = "s2"
+    answer = say("StartWorkoutIntent", new=True)
+    while not answer["response"].get("shouldEndSession"):
+        now += estimate_seconds(answer["response"]["outputSpeech"]["ssml"]) + 1
+        Broken.fail = not Broken.fail  # every other save fails
+        answer = say("AMAZON.NextIntent")
+    Broken.fail = False
+    say("UnpairWatchIntent", new=True)
+    logged = caplog.text + json.dumps([r.args for r in caplog.records], default=str)
+    assert len(caplog.records) > 10  # the flows above did log: user keys, results, failures
+    for secret in secrets:
+        assert secret not in logged, f"{secret[:12]}… was logged"
