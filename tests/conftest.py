@@ -16,6 +16,7 @@ from skill.content import Content, load_content
 from skill.engine.coach import Coach
 from skill.speech.ssml import BUDGET, Speech
 from skill.storage.sqlite import SQLitePersistenceAdapter
+from skill.wearable.store import SQLiteWearableStore
 
 # `make test` runs the short profile; `make fuzz` the long one (HYPOTHESIS_PROFILE=long).
 settings.register_profile("short", max_examples=60, deadline=None,
@@ -52,6 +53,14 @@ def nlu() -> Nlu:
 @pytest.fixture
 def store() -> SQLitePersistenceAdapter:
     adapter = SQLitePersistenceAdapter()
+    yield adapter
+    adapter.close()
+
+
+@pytest.fixture
+def activity() -> SQLiteWearableStore:
+    """The person's activity data (pairing, heart rate, workout logs), in memory."""
+    adapter = SQLiteWearableStore()
     yield adapter
     adapter.close()
 

@@ -6,7 +6,6 @@ import argparse
 import asyncio
 import os
 import time
-from pathlib import Path
 
 from skill.settings import Settings
 from skill.wearable.companion import Companion, ble_heart_rate, http_transport
@@ -62,5 +61,3 @@ async def _ble(companion: Companion, deadline: float, address: str | None) -> in
     print(f"Sent {companion.sent} samples.")
     return 0
 
-
-__all__ = ["Path", "stream_command"]

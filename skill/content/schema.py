@@ -107,12 +107,6 @@ class Content:
     workouts: dict[str, Workout]
     guide: Guide
 
-    def exercise(self, exercise_id: str) -> Exercise:
-        return self.exercises[exercise_id]
-
-    def workout(self, workout_id: str) -> Workout:
-        return self.workouts[workout_id]
-
     @property
     def default_workout(self) -> Workout:
         return next(w for w in self.workouts.values() if w.default)

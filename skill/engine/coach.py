@@ -469,9 +469,6 @@ class Coach:
     def no_workout(self, state: WorkoutState | None, command: Command, now_ms: int) -> Outcome:
         return self._keep(state, "no_workout", [say("no_workout")])
 
-    def workout_done(self, state: WorkoutState | None, command: Command, now_ms: int) -> Outcome:
-        return self.finished_status(state, command, now_ms)
-
     def _keep(self, state: WorkoutState | None, result: str, speech: list[Prompt], back: bool = False) -> Outcome:
         """An answer that leaves the workout where it is, with the session open.
 
@@ -491,12 +488,14 @@ TRANSITIONS: dict[Cmd, dict[str, Action]] = {
     Cmd.LAUNCH: {NONE: Coach.welcome, FINISHED: Coach.welcome, ANY: Coach.welcome_back},
     Cmd.START: {ANY: Coach.start},
     Cmd.START_OVER: {ANY: Coach.start_over},
-    Cmd.NEXT: {NONE: Coach.no_workout, FINISHED: Coach.workout_done, ANY: Coach.next},
-    Cmd.RESUME: {NONE: Coach.no_workout, FINISHED: Coach.workout_done, ANY: Coach.resume},
-    Cmd.REPEAT: {NONE: Coach.no_workout, FINISHED: Coach.workout_done, ANY: Coach.repeat},
-    Cmd.PREVIOUS: {NONE: Coach.no_workout, FINISHED: Coach.workout_done, ANY: Coach.previous},
-    Cmd.SKIP: {NONE: Coach.no_workout, FINISHED: Coach.workout_done, ANY: Coach.skip},
-    Cmd.PAUSE: {NONE: Coach.no_workout, FINISHED: Coach.workout_done, PAUSED: Coach.already_paused, ANY: Coach.pause},
+    Cmd.NEXT: {NONE: Coach.no_workout, FINISHED: Coach.finished_status, ANY: Coach.next},
+    Cmd.RESUME: {NONE: Coach.no_workout, FINISHED: Coach.finished_status, ANY: Coach.resume},
+    Cmd.REPEAT: {NONE: Coach.no_workout, FINISHED: Coach.finished_status, ANY: Coach.repeat},
+    Cmd.PREVIOUS: {NONE: Coach.no_workout, FINISHED: Coach.finished_status, ANY: Coach.previous},
+    Cmd.SKIP: {NONE: Coach.no_workout, FINISHED: Coach.finished_status, ANY: Coach.skip},
+    Cmd.PAUSE: {
+        NONE: Coach.no_workout, FINISHED: Coach.finished_status, PAUSED: Coach.already_paused, ANY: Coach.pause,
+    },
     Cmd.STATUS: {NONE: Coach.no_workout, FINISHED: Coach.finished_status, ANY: Coach.status},
     Cmd.EXPLAIN: {ANY: Coach.explain},
     Cmd.HELP: {ANY: Coach.help},

@@ -40,10 +40,8 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def store() -> SQLiteWearableStore:
-    s = SQLiteWearableStore()
-    yield s
-    s.close()
+def store(activity: SQLiteWearableStore) -> SQLiteWearableStore:
+    return activity
 
 
 @pytest.fixture

@@ -34,13 +34,6 @@ def rows(store: SQLitePersistenceAdapter) -> int:
 
 
 @pytest.fixture
-def store() -> SQLitePersistenceAdapter:
-    adapter = SQLitePersistenceAdapter()
-    yield adapter
-    adapter.close()
-
-
-@pytest.fixture
 def secure(store):
     return create_app(store, SKILL_ID).test_client()
 

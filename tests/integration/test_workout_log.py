@@ -18,18 +18,10 @@ from skill.wearable.companion import Companion
 from skill.wearable.export import fit_names, to_fit, to_tcx
 from skill.wearable.service import SyncService
 from skill.wearable.simulated import SimulatedWearable
-from skill.wearable.store import SQLiteWearableStore
 from tests.conftest import START
 
 XSD = Path(__file__).resolve().parents[1] / "data" / "TrainingCenterDatabasev2.xsd"
 PERSON = hashlib.sha256(user_id("local-user").encode()).hexdigest()
-
-
-@pytest.fixture
-def activity() -> SQLiteWearableStore:
-    store = SQLiteWearableStore()
-    yield store
-    store.close()
 
 
 @pytest.fixture
