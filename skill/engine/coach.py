@@ -310,11 +310,23 @@ class Coach:
                 preamble = [say("heart_rate_high", bpm=decision.bpm, trend=decision.trend,
                                 seconds=decision.extra_seconds),
                             say("rest", seconds=decision.extra_seconds, next=None, announce=False)]
+                state = self._lengthen_rest(state, target - 1, decision.extra_seconds)
                 return self.play(plan, state, target, now_ms, preamble, "rest_extended", command=command)
             if decision is not None:
                 preamble = [say("heart_rate_recovered", bpm=decision.bpm)]
                 return self.play(plan, state, target, now_ms, preamble, "recovered", command=command)
         return self.play(plan, state, target, now_ms, [], "next", command=command)
+
+    @staticmethod
+    def _lengthen_rest(state: WorkoutState, rest_step: int, seconds: int) -> WorkoutState:
+        """The logged rest includes the extension the heart asked for."""
+        done = list(state.done)
+        for i in range(len(done) - 1, -1, -1):
+            if done[i][0] == rest_step:
+                step, start, duration = done[i]
+                done[i] = (step, start, duration + seconds * 1000)
+                break
+        return replace(state, done=tuple(done))
 
     def resume(self, state: WorkoutState | None, command: Command, now_ms: int) -> Outcome:
         assert state is not None

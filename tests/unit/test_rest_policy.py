@@ -77,6 +77,10 @@ def test_with_a_live_heart_rate_a_rest_ends_the_response_and_the_next_request_de
     at_rest, hard = rest_outcomes(coach, 0.95)
     assert at_rest.speech[-1].key == "heart_check"
     assert hard.result == "rest_extended" and "Heart rate" in speech.ssml(hard.speech)
+    extra = hard.speech[0].params["seconds"]
+    rest_step = at_rest.state.timeline[-1].step
+    [logged] = [d for d in hard.state.done if d[0] == rest_step]
+    assert logged[2] == at_rest.state.timeline[-1].duration_ms + extra * 1000  # the log has the whole rest
     _, easy = rest_outcomes(coach, 0.3)
     assert easy.result == "recovered"
 
