@@ -23,9 +23,10 @@ from ask_sdk_model import RequestEnvelope
 from skill.cli import envelopes
 from skill.cli.nlu import Nlu, Resolution, words
 from skill.content.schema import Content
-from skill.engine.plan import LETTER, SIDE, build_plan
+from skill.engine.plan import REST, build_plan
 from skill.engine.state import WorkoutState
 from skill.speech.readable import to_text
+from skill.speech.ssml import part_label
 from skill.speech.timing import WORDS_PER_MINUTE, estimate_seconds
 from skill.wearable.companion import Companion
 from skill.wearable.simulated import SimulatedWearable
@@ -214,10 +215,7 @@ class Chat:
         for seg in state.timeline:
             step = plan.steps[seg.step]
             seconds = seg.start_ms // 1000
-            label = "rest" if step.kind == "rest" else step.display_name
-            if step.part_label:
-                label += f", {step.part_label}" + (" arm" if step.part_kind == SIDE else "")
-                label += " position" if step.part_kind == LETTER else ""
+            label = "rest" if step.kind == REST else part_label(step.display_name, step.part_kind, step.part_label)
             marks.append(f"{seconds // 60}:{seconds % 60:02d} {label}")
         return marks
 

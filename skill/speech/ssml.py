@@ -105,9 +105,7 @@ class Speech:
         """How a position is named in speech, e.g. 'band pull apart, underhand grip'."""
         if at["kind"] == "rest":
             return _plain(p.LABEL_REST, seconds=at["rest_seconds"])
-        name = self._name(at["name"])
-        template = {"side": p.LABEL_SIDE, "grip": p.LABEL_GRIP, "letter": p.LABEL_LETTER}.get(at["part_kind"])
-        text = _plain(template, name=name, label=at["part_label"]) if template else name
+        text = part_label(self._name(at["name"]), at["part_kind"], at["part_label"])
         if at["sets"] > 1:
             text += _plain(p.LABEL_SET, set=at["set"], sets=at["sets"])
         return text
@@ -234,6 +232,12 @@ class Speech:
         if a["at"] is None:
             return _t(p.REPROMPT_IDLE)
         return _t(p.REPROMPT_IN_WORKOUT, label=self.label(a["at"]))
+
+
+def part_label(name: str, part_kind: str, label: str) -> str:
+    """A move with its side, grip or letter: 'band pull apart, underhand grip', 'I Y T, Y position'."""
+    template = {"side": p.LABEL_SIDE, "grip": p.LABEL_GRIP, "letter": p.LABEL_LETTER}.get(part_kind)
+    return _plain(template, name=name, label=label) if template else name
 
 
 def escape(text: str) -> str:
