@@ -14,6 +14,7 @@ ENV_LOG_LEVEL = "BACKCOACH_LOG_LEVEL"
 ENV_FUNCTION_ARN = "BACKCOACH_FUNCTION_ARN"  # `backcoach build`: the skill function for the manifest
 ENV_STRAVA_TOKEN = "BACKCOACH_STRAVA_TOKEN"  # `backcoach upload`: a Strava access token (scope activity:write)
 ENV_FITBIT_TOKEN = "BACKCOACH_FITBIT_TOKEN"  # `backcoach upload`: a Fitbit access token (scope activity)
+ENV_UPLOAD_SERVICE = "BACKCOACH_UPLOAD_SERVICE"  # deployed: the service of the skill's account linking
 ENV_HOST = "BACKCOACH_HOST"  # where `backcoach serve` listens
 ENV_PORT = "BACKCOACH_PORT"
 ENV_STATE_HOME = "XDG_STATE_HOME"
@@ -25,6 +26,7 @@ class Settings:
     table: str
     samples_table: str
     skill_id: str
+    upload_service: str
     log_level: str
     host: str
     port: int
@@ -42,6 +44,7 @@ def load_settings() -> Settings:
         table=os.environ.get(ENV_TABLE, ""),
         samples_table=os.environ.get(ENV_SAMPLES_TABLE, ""),
         skill_id=os.environ.get(ENV_SKILL_ID, ""),
+        upload_service=os.environ.get(ENV_UPLOAD_SERVICE, "").strip().lower(),
         log_level=os.environ.get(ENV_LOG_LEVEL, "WARNING"),
         host=os.environ.get(ENV_HOST, "127.0.0.1"),
         port=int(os.environ.get(ENV_PORT, "8080")),

@@ -9,7 +9,8 @@ from typing import Any
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 
 from skill.alexa.factory import skill_builder
-from skill.settings import ENV_TABLE, load_settings
+from skill.settings import ENV_TABLE, ENV_UPLOAD_SERVICE, load_settings
+from skill.wearable.uploads import SERVICES
 
 LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
@@ -27,11 +28,14 @@ class LazySkillHandler:
             if not settings.table:
                 raise RuntimeError(f"{ENV_TABLE} is not set: the Lambda function needs its DynamoDB table")
             logging.getLogger().setLevel(settings.log_level)
+            if settings.upload_service not in ("", *SERVICES):
+                raise RuntimeError(f"{ENV_UPLOAD_SERVICE} must be one of {', '.join(SERVICES)} (or unset)")
             from skill.storage.select import adapter_from_settings, wearable_store_from_settings
 
             self.adapter = adapter_from_settings(settings)
             self._handler = skill_builder(
-                self.adapter, skill_id=settings.skill_id or None, wearable=wearable_store_from_settings(settings)
+                self.adapter, skill_id=settings.skill_id or None, wearable=wearable_store_from_settings(settings),
+                upload_service=settings.upload_service,
             ).lambda_handler()
         return self._handler
 

@@ -19,13 +19,16 @@ def skill_builder(
     content: Content | None = None,
     skill_id: str | None = None,
     wearable: WearableStore | None = None,
+    upload_service: str = "",
 ) -> CustomSkillBuilder:
+    """`upload_service`: where finished workouts go ("strava" or "fitbit"), the service of the skill's account
+    linking; "" turns uploads off."""
     content = content or load_content()
     speech = Speech(content)
     coach = Coach(content, speech.measure, BUDGET)
     builder = CustomSkillBuilder(persistence_adapter=persistence_adapter)
     builder.skill_id = skill_id
-    for handler in request_handlers(TurnRunner(coach, persistence_adapter, wearable), speech, content):
+    for handler in request_handlers(TurnRunner(coach, persistence_adapter, wearable, upload_service), speech, content):
         builder.add_request_handler(handler)
     builder.add_exception_handler(ApologyHandler())
     return builder
@@ -36,5 +39,6 @@ def create_skill(
     content: Content | None = None,
     skill_id: str | None = None,
     wearable: WearableStore | None = None,
+    upload_service: str = "",
 ) -> CustomSkill:
-    return skill_builder(persistence_adapter, content, skill_id, wearable).create()
+    return skill_builder(persistence_adapter, content, skill_id, wearable, upload_service).create()

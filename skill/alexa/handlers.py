@@ -9,6 +9,7 @@ from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractR
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name, is_request_type
 from ask_sdk_model import Response
+from ask_sdk_model.ui import LinkAccountCard
 
 from skill.alexa.requests import number_slot, slot, user_key
 from skill.alexa.turns import TurnRunner
@@ -38,6 +39,9 @@ SIMPLE_INTENTS: dict[str, Cmd] = {
     "PairWatchIntent": Cmd.PAIR,
     "UnpairWatchIntent": Cmd.UNPAIR,
     "WorkoutHistoryIntent": Cmd.HISTORY,
+    "UploadWorkoutIntent": Cmd.UPLOAD,
+    "AMAZON.YesIntent": Cmd.YES,
+    "AMAZON.NoIntent": Cmd.NO,
 }
 NUMBER_INTENTS: dict[str, tuple[Cmd, str]] = {
     "SetRecoveryHeartRateIntent": (Cmd.SET_RECOVERY, "BPM"),
@@ -76,6 +80,8 @@ def respond(handler_input: HandlerInput, speech: Speech, outcome: Outcome) -> Re
         return builder.response  # Alexa accepts no speech in reply to SessionEndedRequest
     if outcome.speech:
         builder.speak(speech.ssml(outcome.speech))
+    if outcome.result == "link_account":
+        builder.set_card(LinkAccountCard())  # the Alexa app shows the person where to link their account
     if not outcome.end_session and outcome.reprompt:
         builder.ask(speech.ssml(outcome.reprompt))
     builder.set_should_end_session(outcome.end_session)

@@ -61,3 +61,9 @@ def person_key(handler_input: HandlerInput) -> str:
 def user_key(handler_input: HandlerInput) -> str:
     """A short one-way hash of the Alexa user id, for logs (never log the id itself)."""
     return person_key(handler_input)[:12]
+
+
+def access_token(handler_input: HandlerInput) -> str:
+    """The access token of the account the person linked to the skill ("" when none is linked)."""
+    system = handler_input.request_envelope.context.system if handler_input.request_envelope.context else None
+    return (system.user.access_token or "") if system and system.user else ""

@@ -14,7 +14,7 @@ from typing import Any
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.handler_input import HandlerInput
 
-from skill.alexa.requests import person_key, request_time_ms, user_key
+from skill.alexa.requests import access_token, person_key, request_time_ms, user_key
 from skill.engine.coach import Coach
 from skill.engine.commands import Cmd, Command, Outcome
 from skill.engine.history import with_entry
@@ -24,6 +24,7 @@ from skill.engine.state import FINISHED, WorkoutState
 from skill.storage import VERSION, StaleWriteError
 from skill.wearable.service import issue_pairing
 from skill.wearable.store import WearableStore
+from skill.wearable.uploads import UploadJob
 
 log = logging.getLogger("backcoach.storage")
 
@@ -34,15 +35,21 @@ CONFLICT_RETRIES = 3
 # Commands that may speak the workout, and so may need the heart rate for a rest.
 PLAYING = {Cmd.START, Cmd.NEXT, Cmd.RESUME, Cmd.REPEAT, Cmd.PREVIOUS, Cmd.SKIP, Cmd.START_OVER, Cmd.LAUNCH}
 HEART_RATE_WINDOW_MS = 60_000
+# Commands that may finish a workout (and so offer its upload), or answer or ask for an upload.
+UPLOADING = PLAYING | {Cmd.UPLOAD, Cmd.YES, Cmd.NO}
+UPLOADS_PENDING = "uploads_pending"  # setting: some upload of this person's is not done yet
 
 
 class TurnRunner:
     def __init__(
-        self, coach: Coach, adapter: AbstractPersistenceAdapter, wearable: WearableStore | None = None
+        self, coach: Coach, adapter: AbstractPersistenceAdapter, wearable: WearableStore | None = None,
+        upload_service: str = "",
     ) -> None:
+        """`upload_service` is the service people link their account with (Alexa account linking)."""
         self.coach = coach
         self.adapter = adapter
         self.wearable = wearable
+        self.upload_service = upload_service if wearable is not None else ""
 
     def run(self, handler_input: HandlerInput, command: Command) -> Outcome:
         envelope = handler_input.request_envelope
@@ -58,13 +65,16 @@ class TurnRunner:
             except Exception as e:  # noqa: BLE001 - any storage fault: answer, keep nothing, write nothing
                 log.error("read failed user=%s error=%s", user_key(handler_input), type(e).__name__)
                 return self.coach.storage_unavailable()
+        stored = record
         command = self._with_wearable(handler_input, command, record, now)
+        command, record = self._with_uploads(handler_input, command, record, now)
         if command.name is Cmd.HISTORY:
             command = replace(command, history=tuple(record.get(HISTORY, [])))
         before = self._state(record, handler_input)
-        outcome = self.coach.handle(before, command, now)
+        outcome = self._queue_upload(handler_input, self.coach.handle(before, command, now))
         new_record = self._updated(record, outcome, command)
-        if new_record != record or unsaved:
+        if new_record != stored or unsaved:
+            record = stored
             outcome, new_record, unsaved = self._save(handler_input, command, now, record, new_record, outcome)
         self._log_workouts(handler_input, before, record, new_record, outcome, now)
         if session is not None:
@@ -103,6 +113,8 @@ class TurnRunner:
             wearable["paired"] = True
         elif outcome.result == "unpaired":
             wearable = {}
+        elif outcome.result == "upload_queued":
+            settings[UPLOADS_PENDING] = True
         return {
             WORKOUT: state.to_dict() if state is not None else None,
             HISTORY: with_entry(record.get(HISTORY, []), self.coach.history_entry(state)),
@@ -153,6 +165,44 @@ class TurnRunner:
         except Exception as e:  # noqa: BLE001 - the wearable side is a nicety: the workout goes on without it
             log.error("wearable failed user=%s error=%s", user_key(handler_input), type(e).__name__)
         return command
+
+    def _with_uploads(
+        self, handler_input: HandlerInput, command: Command, record: dict[str, Any], now: int
+    ) -> tuple[Command, dict[str, Any]]:
+        """Tells the engine whether uploads are set up and linked; at the start of a session, hands the fresh
+        access token Alexa sent to the person's uploads still waiting (an old token may have expired)."""
+        if not self.upload_service or self.wearable is None:
+            return command, record
+        token = access_token(handler_input)
+        if command.name in UPLOADING:
+            command = replace(command, upload_service=self.upload_service, linked=bool(token))
+        settings = record.get(SETTINGS, {})
+        if command.new_session and token and settings.get(UPLOADS_PENDING):
+            try:
+                pending = self.wearable.refresh_upload_token(person_key(handler_input), self.upload_service, token,
+                                                             now // 1000)
+            except Exception as e:  # noqa: BLE001 - the worker keeps retrying with the token it has
+                log.error("upload token refresh failed user=%s error=%s", user_key(handler_input), type(e).__name__)
+                return command, record
+            if not pending:
+                record = {**record, SETTINGS: {k: v for k, v in settings.items() if k != UPLOADS_PENDING}}
+        return command, record
+
+    def _queue_upload(self, handler_input: HandlerInput, outcome: Outcome) -> Outcome:
+        """Queues the upload the engine agreed to; if it cannot be queued, says so and keeps the offer open."""
+        if outcome.result != "upload_queued" or outcome.state is None or self.wearable is None:
+            return outcome
+        # Due at once (0): the request's clock and the worker's may differ.
+        job = UploadJob(user=person_key(handler_input), service=self.upload_service,
+                        started_at_ms=outcome.state.started_at_ms, next_try=0, token=access_token(handler_input))
+        try:
+            self.wearable.add_upload(job)  # False: already queued, which is as good
+        except Exception as e:  # noqa: BLE001
+            log.error("upload not queued user=%s error=%s", user_key(handler_input), type(e).__name__)
+            state = replace(outcome.state, upload="")
+            return replace(outcome, result="upload_not_queued", state=state,
+                           speech=(say("upload_not_queued", service=self.upload_service),))
+        return outcome
 
     def _save(
         self, handler_input: HandlerInput, command: Command, now: int, record: dict[str, Any],

@@ -6,6 +6,7 @@ import argparse
 import hashlib
 import os
 import sys
+import time
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from skill.cli.envelopes import user_id
 from skill.settings import ENV_FITBIT_TOKEN, ENV_STRAVA_TOKEN, Settings, wearable_db_path
 from skill.wearable.export import to_fit, to_tcx
 from skill.wearable.store import SQLiteWearableStore
-from skill.wearable.uploads import FITBIT, STRAVA, FitbitUploader, StravaUploader, UploadQueue
+from skill.wearable.uploads import DONE, FAILED, FITBIT, STRAVA, UploadJob, run_due, uploaders
 
 CREDENTIALS = Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config")) / "backcoach" / "credentials.toml"
 
@@ -64,26 +65,38 @@ def credentials() -> dict[str, str]:
     return found
 
 
+def run_uploads(store: SQLiteWearableStore, uploader_for: Any = None, clock: Any = time.time) -> list[str]:
+    """Runs the uploads that are due, as the deployed upload worker does; one line for each."""
+    lines = []
+    for job in run_due(store, uploader_for or uploaders(), clock):
+        if job.status == DONE:
+            lines.append(f"sent to {job.service}: {job.result}")
+        elif job.status == FAILED:
+            lines.append(f"{job.service} refused the workout: {job.result}")
+        else:
+            lines.append(f"{job.service} upload kept for later ({job.result}); it is retried with backoff")
+    return lines
+
+
 def upload_command(args: argparse.Namespace, settings: Settings) -> int:
     store = _store(args, settings)
     who = person(args.user)
-    queue = UploadQueue((args.db or settings.db_path).with_name("uploads.sqlite3"))
+    tokens = credentials()
+    now = int(time.time())
     if args.service:
         workout = _chosen(store, who, args.workout)
         if workout is None:
             print("No workout logged yet.", file=sys.stderr)
             return 1
-        if not queue.add(args.service, workout["started_at_ms"]):
-            print(f"That workout is already queued or uploaded to {args.service}.")
-    tokens = credentials()
-    uploaders = {}
-    if STRAVA in tokens:
-        uploaders[STRAVA] = StravaUploader(tokens[STRAVA])
-    if FITBIT in tokens:
-        uploaders[FITBIT] = FitbitUploader(tokens[FITBIT])
-    results = queue.run(uploaders, lambda started: _chosen(store, who, started),
-                        lambda w: store.recent_samples(who, w["started_at_ms"]))
-    for item in results:
-        waiting = "" if item.service in uploaders else " (no access token configured)"
-        print(f"{item.service} {item.started_at_ms}: {item.status} {item.result}{waiting}")
-    return 0 if all(r.status != "failed" for r in results) else 1
+        job = UploadJob(who, args.service, workout["started_at_ms"], next_try=now, token=tokens.get(args.service, ""))
+        if not store.add_upload(job):
+            print(f"That workout is already queued or sent to {args.service}.")
+    for service, token in tokens.items():
+        store.refresh_upload_token(who, service, token, now)  # the token you configured now, not the old one
+    for line in run_uploads(store):
+        print(line)
+    jobs = store.uploads(who)
+    for job in jobs:
+        waiting = "" if job.token else " (no access token configured)"
+        print(f"{job.service} {job.started_at_ms}: {job.status} {job.result}{waiting}")
+    return 0 if all(job.status != FAILED for job in jobs) else 1

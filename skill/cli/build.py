@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -16,6 +17,13 @@ from skill.alexa.interaction_model import LOCALES, model_path
 REPO = Path(__file__).resolve().parents[2]
 ENDPOINT_PLACEHOLDER = "${SKILL_FUNCTION_ARN}"
 LAMBDA_RUNTIME_PYTHON = "3.14"  # the template's runtime (infrastructure/template.yaml)
+PURE_WHEELS = ["--implementation", "py", "--abi", "none", "--platform", "any"]
+# The upload worker's compiled dependency (pydantic-core, under stravalib) is installed for Lambda itself:
+# arm64 (the template's architecture), CPython of the runtime's version.
+LAMBDA_WHEELS = ["--implementation", "cp", "--abi", "cp" + LAMBDA_RUNTIME_PYTHON.replace(".", ""),
+                 "--platform", "manylinux2014_aarch64"]
+UPLOAD_REQUIREMENTS = "requirements-uploads.txt"
+LINKING_PLACEHOLDERS = {"${CLIENT_ID}": "BACKCOACH_LINK_CLIENT_ID", "${CLIENT_SECRET}": "BACKCOACH_LINK_CLIENT_SECRET"}
 # Not needed on Lambda: the local chat and the web endpoint (their dependencies are not in the zip).
 LEFT_OUT = ("skill/cli", "skill/web")
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # every zip entry gets the same time, so equal inputs give equal bytes
@@ -28,12 +36,34 @@ class BuildResult:
     zip_bytes: int
     unzipped_bytes: int
     files: int
+    uploads_zip: Path
+    uploads_zip_bytes: int
+    account_linking: tuple[Path, ...]
 
 
 def build(out: Path, function_arn: str, repo: Path = REPO) -> BuildResult:
     package = build_skill_package(out / "skill-package", function_arn, repo)
     zip_path, unzipped, files = build_lambda_zip(out / "lambda.zip", repo)
-    return BuildResult(package, zip_path, zip_path.stat().st_size, unzipped, files)
+    uploads_path, _, _ = build_lambda_zip(out / "uploads.zip", repo, uploads=True)
+    linking = build_account_linking(out / "account-linking", repo)
+    return BuildResult(package, zip_path, zip_path.stat().st_size, unzipped, files, uploads_path,
+                       uploads_path.stat().st_size, linking)
+
+
+def build_account_linking(target: Path, repo: Path = REPO) -> tuple[Path, ...]:
+    """One account-linking request per service (for `ask smapi update-account-linking-info`), with the OAuth
+    client id and secret from the environment when set (they are never committed)."""
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for source in sorted((repo / "infrastructure" / "account-linking").glob("*.json")):
+        text = source.read_text(encoding="utf-8")
+        for placeholder, variable in LINKING_PLACEHOLDERS.items():
+            if os.environ.get(variable):
+                text = text.replace(placeholder, json.dumps(os.environ[variable])[1:-1])
+        json.loads(text)  # still valid JSON
+        (target / source.name).write_text(text, encoding="utf-8")
+        written.append(target / source.name)
+    return tuple(written)
 
 
 def build_skill_package(target: Path, function_arn: str, repo: Path = REPO) -> Path:
@@ -51,19 +81,22 @@ def build_skill_package(target: Path, function_arn: str, repo: Path = REPO) -> P
     return target
 
 
-def build_lambda_zip(target: Path, repo: Path = REPO) -> tuple[Path, int, int]:
-    """lambda/*.py at the root, the skill package, and lambda/requirements.txt installed as pure wheels."""
+def build_lambda_zip(target: Path, repo: Path = REPO, uploads: bool = False) -> tuple[Path, int, int]:
+    """lambda/*.py at the root, the skill package, and lambda/requirements.txt installed as pure wheels;
+    with `uploads`, also lambda/requirements-uploads.txt installed for Lambda's platform (the worker's zip)."""
     with tempfile.TemporaryDirectory() as scratch:
         deps = Path(scratch) / "deps"
-        subprocess.run(
-            [
-                sys.executable, "-m", "pip", "install", "-qq", "--disable-pip-version-check", "--no-compile",
-                "--no-deps", "--target", str(deps), "--only-binary=:all:", "--implementation", "py", "--abi", "none",
-                "--platform", "any", "--python-version", LAMBDA_RUNTIME_PYTHON,
-                "--require-hashes", "-r", str(repo / "lambda" / "requirements.txt"),
-            ],
-            check=True,
-        )
+        installs = [("requirements.txt", PURE_WHEELS)] + ([(UPLOAD_REQUIREMENTS, LAMBDA_WHEELS)] if uploads else [])
+        for requirements, wheels in installs:
+            subprocess.run(
+                [
+                    sys.executable, "-m", "pip", "install", "-qq", "--disable-pip-version-check", "--no-compile",
+                    "--no-deps", "--target", str(deps), "--only-binary=:all:", *wheels,
+                    "--python-version", LAMBDA_RUNTIME_PYTHON,
+                    "--require-hashes", "-r", str(repo / "lambda" / requirements),
+                ],
+                check=True,
+            )
         entries: dict[str, Path] = {}
         for path in _files(deps):
             relative = path.relative_to(deps).as_posix()

@@ -78,7 +78,11 @@ class Chat:
         speak: bool = False,
         show_timeline: bool = True,
         wearable: WearableLink | None = None,
+        access_token: str = "",
+        uploads: Callable[[], list[str]] | None = None,
     ) -> None:
+        """`access_token` plays the account the person linked; `uploads` runs the uploads that are due after
+        each turn and says what happened, as the deployed upload worker would."""
         self.skill = skill
         self.nlu = nlu
         self.content = content
@@ -96,6 +100,8 @@ class Chat:
         self.last_seconds = 0.0
         self.history: list[Exchange] = []
         self.wearable = wearable
+        self.access_token = access_token
+        self.uploads = uploads
         self._serializer = DefaultSerializer()
 
     # -- time ----------------------------------------------------------------------------------------
@@ -169,7 +175,7 @@ class Chat:
             self.wearable.before(int(at) * 1000)
         envelope = envelopes.envelope(
             request, user=self.user, device=self.device, session_id=self.session_id,
-            new_session=new_session, attributes=self.attributes,
+            new_session=new_session, attributes=self.attributes, access_token=self.access_token,
         )
         request_envelope = self._serializer.deserialize(json.dumps(envelope), RequestEnvelope)
         response = self._serializer.serialize(self.skill.invoke(request_envelope, None))
@@ -185,6 +191,9 @@ class Chat:
         if self.wearable is not None:
             self.wearable.after(exchange, self.content)
         self._print(exchange)
+        if self.uploads is not None and self.show is not None:
+            for line in self.uploads():
+                self.show(f"       ({line})")
         if self.speak and ssml:
             subprocess.run(["espeak-ng", "-m", "-s", str(WORDS_PER_MINUTE), ssml], check=False)
         return exchange

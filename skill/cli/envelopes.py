@@ -81,9 +81,13 @@ def envelope(
     new_session: bool,
     attributes: dict[str, Any] | None = None,
     skill_id: str = LOCAL_SKILL_ID,
+    access_token: str = "",
 ) -> dict[str, Any]:
+    """`access_token`: what Alexa sends for an account the person linked to the skill."""
     application = {"applicationId": skill_id}
-    user_part = {"userId": user}
+    user_part: dict[str, Any] = {"userId": user}
+    if access_token:
+        user_part["accessToken"] = access_token
     return {
         "version": "1.0",
         "session": {

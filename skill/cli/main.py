@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         help="accept unsigned requests (for local simulators only; logs a warning on every request)",
     )
 
-    build = commands.add_parser("build", help="write build/skill-package/ and build/lambda.zip for deployment")
+    build = commands.add_parser("build", help="write the skill package, Lambda zips and account-linking requests")
     build.add_argument("--function-arn", help=f"the skill function's ARN (default ${ENV_FUNCTION_ARN})")
     build.add_argument("--out", type=Path, default=Path("build"), help="output directory (default build/)")
 
@@ -105,29 +105,35 @@ def main(argv: list[str] | None = None) -> int:
 def _chat(args: argparse.Namespace, default_db: Path) -> int:
     from skill.alexa.factory import create_skill
     from skill.alexa.interaction_model import load_model
+    from skill.cli import activity
     from skill.cli.chat import Chat, run_lines
     from skill.cli.nlu import Nlu
     from skill.content import load_content
     from skill.storage.sqlite import SQLitePersistenceAdapter
+    from skill.wearable.store import SQLiteWearableStore
+    from skill.wearable.uploads import SERVICES
 
     content = load_content()
     with tempfile.TemporaryDirectory() as scratch:
         db = args.db or (Path(scratch) / "demo.sqlite3" if args.demo else default_db)
         adapter = SQLitePersistenceAdapter(db)
-        link, store = None, None
+        store = SQLiteWearableStore(wearable_db_path(db))  # workout logs, uploads, pairing
+        link = None
         if args.wearable:
             from skill.cli.chat import WearableLink
             from skill.wearable.companion import Companion
             from skill.wearable.simulated import SimulatedWearable
-            from skill.wearable.store import SQLiteWearableStore
 
-            store = SQLiteWearableStore(wearable_db_path(db))
             link = WearableLink(Companion(lambda *a: transport(*a)), SimulatedWearable())
             transport = _in_process_sync_api(store, lambda: link.now_s)
+        # Uploads go to the first service you have a token for (the demo never uploads).
+        tokens = {} if args.demo else activity.credentials()
+        service = next((s for s in SERVICES if s in tokens), "")
         chat = Chat(
-            create_skill(adapter, content, wearable=store), Nlu(load_model()), content, user=args.user,
-            device=args.device, realtime=args.realtime, show=print, speak=args.speak,
-            show_timeline=not args.no_timeline, wearable=link,
+            create_skill(adapter, content, wearable=store, upload_service=service), Nlu(load_model()), content,
+            user=args.user, device=args.device, realtime=args.realtime, show=print, speak=args.speak,
+            show_timeline=not args.no_timeline, wearable=link, access_token=tokens.get(service, ""),
+            uploads=(lambda: activity.run_uploads(store)) if service else None,
         )
         if link is not None:
             link.pair(chat)
@@ -141,6 +147,7 @@ def _chat(args: argparse.Namespace, default_db: Path) -> int:
         else:
             run_lines(chat, sys.stdin)
         adapter.close()
+        store.close()
     if args.transcript:
         with args.transcript.open("w", encoding="utf-8") as out:
             for exchange in chat.history:
@@ -186,6 +193,9 @@ def _build(args: argparse.Namespace) -> int:
     print(f"skill package: {result.skill_package}")
     print(f"lambda zip:    {result.lambda_zip} ({result.zip_bytes / 1e6:.1f} MB, {result.files} files, "
           f"{result.unzipped_bytes / 1e6:.1f} MB unzipped)")
+    print(f"uploads zip:   {result.uploads_zip} ({result.uploads_zip_bytes / 1e6:.1f} MB, the upload worker)")
+    for path in result.account_linking:
+        print(f"account linking request: {path}")
     return 0
 
 

@@ -26,6 +26,8 @@ BUILT_IN_PHRASES: dict[str, tuple[str, ...]] = {
     "AMAZON.StopIntent": ("stop", "off", "shut up", "quit", "exit", "end", "be quiet"),
     "AMAZON.CancelIntent": ("cancel", "never mind", "nevermind", "forget it"),
     "AMAZON.NavigateHomeIntent": ("go home", "home"),
+    "AMAZON.YesIntent": ("yes", "yeah", "yep", "sure", "yes please", "ok", "okay", "please do"),
+    "AMAZON.NoIntent": ("no", "nope", "no thanks", "no thank you", "don't"),
 }
 FALLBACK = "AMAZON.FallbackIntent"
 _SLOT = re.compile(r"\{(\w+)\}")

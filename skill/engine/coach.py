@@ -17,7 +17,18 @@ from skill.engine.history import days_between, finished_entry, week_start_ms, wo
 from skill.engine.plan import LETTER, MOVE, REST, Plan, Step, build_plan
 from skill.engine.rest import decide_rest, max_heart_rate, recovery_threshold
 from skill.engine.script import Budget, Measure, Prompt, say
-from skill.engine.state import DOING, FINISHED, PAUSED, PLAYING, READY, Segment, WorkoutState
+from skill.engine.state import (
+    DECLINED,
+    DOING,
+    FINISHED,
+    OFFERED,
+    PAUSED,
+    PLAYING,
+    QUEUED,
+    READY,
+    Segment,
+    WorkoutState,
+)
 
 NONE = "none"  # the phase of "no workout at all"
 PAIRING_MINUTES = 10
@@ -131,6 +142,7 @@ class Coach:
         recovered (see `next`), since nothing reaches the skill while a response is being spoken.
         """
         heart_rate_live = command is not None and self._live(command, now_ms)
+        offer_to = self._upload_offer(state, command)
         cost = self.measure(preamble)
         packed: list[tuple[Segment, list[Prompt], int]] = []  # each step's segment, prompts, praise count after
         praise = state.praise
@@ -138,7 +150,7 @@ class Coach:
         while i < len(plan.steps):
             group, next_praise = self._step_prompts(plan, i, first=i == index, teach=teach, praise=praise)
             group_cost = self.measure(group)
-            total = cost + group_cost + self.measure(self._tail(plan, i + 1))
+            total = cost + group_cost + self.measure(self._tail(plan, i + 1, offer_to))
             if packed and (total.chars > self.budget.max_chars or total.seconds > self.budget.max_seconds):
                 break
             packed.append((Segment(i, round(cost.seconds * 1000), round(group_cost.seconds * 1000)), group,
@@ -158,19 +170,32 @@ class Coach:
                 praise = packed[-1][2]
         segments = [seg for seg, _, _ in packed]
         speech = list(preamble) + [prompt for _, group, _ in packed for prompt in group]
-        tail = [say("heart_check")] if heart_check else self._tail(plan, i)
+        tail = [say("heart_check")] if heart_check else self._tail(plan, i, offer_to)
         finished = i >= len(plan.steps)
+        offered = finished and bool(offer_to)
         new_state = replace(
             state.at(plan.steps[index].key, PLAYING),
             timeline=tuple(segments), response_at_ms=now_ms, updated_at_ms=now_ms, praise=praise,
+            upload=OFFERED if offered else state.upload,
         )
+        if offered:
+            reprompt: tuple[Prompt, ...] = (say("upload_offer_reprompt", service=offer_to),)
+        else:
+            reprompt = () if finished else (say("continue_reprompt", at=self.where(plan, i)),)
         return Outcome(
             result=result,
             state=new_state,
             speech=tuple(speech + tail),
-            reprompt=() if finished else (say("continue_reprompt", at=self.where(plan, i)),),
-            end_session=finished,
+            reprompt=reprompt,
+            end_session=finished and not offered,
         )
+
+    @staticmethod
+    def _upload_offer(state: WorkoutState, command: Command | None) -> str:
+        """The service to offer the finished workout to: once per workout, and only to a linked account."""
+        if command is None or not command.upload_service or not command.linked or state.upload:
+            return ""
+        return command.upload_service
 
     def _step_prompts(self, plan: Plan, i: int, first: bool, teach: bool, praise: int) -> tuple[list[Prompt], int]:
         step = plan.steps[i]
@@ -212,10 +237,11 @@ class Coach:
         following = plan.steps[i + 1] if i + 1 < len(plan.steps) else None
         return step.part == step.parts - 1 and (following is None or following.kind != REST)
 
-    def _tail(self, plan: Plan, i: int) -> list[Prompt]:
+    def _tail(self, plan: Plan, i: int, offer_to: str = "") -> list[Prompt]:
         if i >= len(plan.steps):
             w = plan.workout
-            return [say("finished", workout=w.name, rounds=w.rounds, days_per_week=w.days_per_week)]
+            done = [say("finished", workout=w.name, rounds=w.rounds, days_per_week=w.days_per_week)]
+            return done + ([say("upload_offer", service=offer_to)] if offer_to else [])
         return [say("continue", at=self.where(plan, i))]
 
     def where(self, plan: Plan, i: int) -> dict[str, Any]:
@@ -301,7 +327,7 @@ class Coach:
         if state.phase == DOING and state.step_started_ms:  # cut short, but done
             state = replace(state, done=(*state.done, (index, state.step_started_ms, now_ms - state.step_started_ms)))
         if target >= len(plan.steps):
-            return self._finish(plan, state, now_ms)
+            return self._finish(plan, state, now_ms, command=command)
         live = self._live(command, now_ms)
         previous = plan.steps[target - 1] if target > 0 else None
         if live and state.phase == READY and previous is not None and previous.kind == REST:
@@ -364,12 +390,20 @@ class Coach:
         ]
         skipped = say("skipping", name=step.display_name)
         if not later:
-            return self._finish(plan, state, now_ms, [skipped])
+            return self._finish(plan, state, now_ms, [skipped], command=command)
         return self.play(plan, state, later[0], now_ms, [skipped], "skipped", command=command)
 
-    def _finish(self, plan: Plan, state: WorkoutState, now_ms: int, before: list[Prompt] | None = None) -> Outcome:
-        done = replace(state.at(plan.steps[-1].key, FINISHED), updated_at_ms=now_ms)
-        return Outcome("finished", done, tuple((before or []) + self._tail(plan, len(plan.steps))), end_session=True)
+    def _finish(
+        self, plan: Plan, state: WorkoutState, now_ms: int, before: list[Prompt] | None = None,
+        command: Command | None = None,
+    ) -> Outcome:
+        offer_to = self._upload_offer(state, command)
+        done = replace(state.at(plan.steps[-1].key, FINISHED), updated_at_ms=now_ms,
+                       upload=OFFERED if offer_to else state.upload)
+        speech = tuple((before or []) + self._tail(plan, len(plan.steps), offer_to))
+        if offer_to:
+            return Outcome("finished", done, speech, reprompt=(say("upload_offer_reprompt", service=offer_to),))
+        return Outcome("finished", done, speech, end_session=True)
 
     def pause(self, state: WorkoutState | None, command: Command, now_ms: int) -> Outcome:
         assert state is not None
@@ -471,6 +505,32 @@ class Coach:
                       last_sets=last.get("sets", 0), last_days_ago=days_between(last["finished_at_ms"], now_ms))]
         return self._keep(state, "history", speech, back=True)
 
+    def upload(self, state: WorkoutState | None, command: Command, now_ms: int) -> Outcome:
+        """"Send my workout to Strava": the finished workout is queued once; the turn runner does the queueing."""
+        service = command.upload_service
+        if not service:
+            return self._keep(state, "uploads_unavailable", [say("uploads_unavailable")], back=True)
+        if state is None or state.phase != FINISHED:
+            return self._keep(state, "upload_nothing", [say("upload_nothing", service=service)], back=True)
+        if state.upload == QUEUED:
+            return self._keep(state, "upload_already", [say("upload_already", service=service)])
+        if not command.linked:
+            return self._keep(state, "link_account", [say("link_account", service=service)])
+        return Outcome("upload_queued", replace(state, upload=QUEUED), (say("upload_queued", service=service),),
+                       end_session=True)
+
+    def yes(self, state: WorkoutState | None, command: Command, now_ms: int) -> Outcome:
+        """Yes to the upload offer; anywhere else a yes answers no question, so it gets the fallback."""
+        if state is not None and state.upload == OFFERED:
+            return self.upload(state, command, now_ms)
+        return self.fallback(state, command, now_ms)
+
+    def no(self, state: WorkoutState | None, command: Command, now_ms: int) -> Outcome:
+        if state is not None and state.upload == OFFERED:
+            return Outcome("upload_declined", replace(state, upload=DECLINED), (say("upload_declined"),),
+                           end_session=True)
+        return self.fallback(state, command, now_ms)
+
     def storage_unavailable(self) -> Outcome:
         """What to say when the person's saved workout cannot be read: nothing is changed or written."""
         return Outcome("storage_unavailable", None, (say("storage_down"),), reprompt=(say("reprompt", at=None),))
@@ -519,4 +579,7 @@ TRANSITIONS: dict[Cmd, dict[str, Action]] = {
     Cmd.SET_RECOVERY: {ANY: Coach.set_recovery},
     Cmd.SET_AGE: {ANY: Coach.set_age},
     Cmd.HISTORY: {ANY: Coach.history},
+    Cmd.UPLOAD: {ANY: Coach.upload},
+    Cmd.YES: {FINISHED: Coach.yes, ANY: Coach.fallback},
+    Cmd.NO: {FINISHED: Coach.no, ANY: Coach.fallback},
 }

@@ -31,6 +31,9 @@ class Cmd(StrEnum):
     SET_RECOVERY = "set_recovery"
     SET_AGE = "set_age"
     HISTORY = "history"
+    UPLOAD = "upload"
+    YES = "yes"
+    NO = "no"
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,8 @@ class Command:
     code: str = ""  # PAIR: the one-time code issued for this person ("" when wearables are not set up)
     number: int | None = None  # SET_RECOVERY: beats per minute; SET_AGE: years
     history: tuple[dict, ...] = ()  # HISTORY: the finished workouts on record (see skill.engine.history)
+    upload_service: str = ""  # where finished workouts can be sent ("strava", "fitbit"; "" when not set up)
+    linked: bool = False  # the person has linked their account with that service
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,9 @@ from typing import Any
 # finished: the workout is done
 READY, PLAYING, DOING, PAUSED, FINISHED = "ready", "playing", "doing", "paused", "finished"
 PHASES = (READY, PLAYING, DOING, PAUSED, FINISHED)
+# The upload of a finished workout: offered once, then queued (sent or on its way) or declined.
+OFFERED, QUEUED, DECLINED = "offered", "queued", "declined"
+UPLOAD_STATES = ("", OFFERED, QUEUED, DECLINED)
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,7 @@ class WorkoutState:
     # for a move they cut short with "next". Copied to the workout log when the workout ends.
     done: tuple[tuple[int, int, int], ...] = ()
     step_started_ms: int = 0  # when the step at the position began being spoken (after a barge-in)
+    upload: str = ""  # one of UPLOAD_STATES
 
     @property
     def key(self) -> tuple[str, int, int, int, int]:
@@ -78,7 +82,7 @@ class WorkoutState:
                     values[f.name] = tuple(Segment(*(_int(v) for v in seg)) for seg in raw)
                 elif f.name == "done":
                     values[f.name] = tuple((_int(a), _int(b), _int(c)) for a, b, c in raw)
-                elif f.name in ("workout", "phase"):
+                elif f.name in ("workout", "phase", "upload"):
                     values[f.name] = str(raw)
                 elif f.name == "resting":
                     values[f.name] = bool(raw)
@@ -87,7 +91,7 @@ class WorkoutState:
             state = cls(**values)
         except (TypeError, ValueError):
             return None
-        return state if state.phase in PHASES else None
+        return state if state.phase in PHASES and state.upload in UPLOAD_STATES else None
 
     def at(self, key: tuple[str, int, int, int, int], phase: str) -> WorkoutState:
         kind, rnd, exercise, set_no, part = key

@@ -108,5 +108,20 @@ HISTORY = (
 HISTORY_NONE = "You haven't finished a workout with me yet. The plan is {days} days a week: say start my back workout."
 WHEN = {0: "today", 1: "yesterday"}
 WHEN_DAYS = "{days} days ago"
+SERVICE_NAMES = {"strava": "Strava", "fitbit": "Fitbit"}
+UPLOAD_OFFER = "Shall I send this workout to {service}?"
+UPLOAD_OFFER_REPROMPT = "Shall I send this workout to {service}? Say yes or no."
+UPLOAD_QUEUED = "Sending it to {service}. It will show up there in a few minutes."
+UPLOAD_DECLINED = "Okay, I won't send it. See you next time."
+UPLOAD_ALREADY = "This workout is already on its way to {service}."
+UPLOAD_NOTHING = "Once you finish a workout, I can send it to {service}."
+UPLOAD_NOT_QUEUED = (
+    "Sorry, I couldn't queue the upload just now. Say send my workout to {service} in a little while to try again."
+)
+LINK_ACCOUNT = (
+    "To send workouts to {service}, link your {service} account to Back Coach in the Alexa app. "
+    "I've put a card there to get you started."
+)
+UPLOADS_UNAVAILABLE = "Sending workouts to other apps isn't set up for this skill yet."
 APOLOGY = "Sorry, something went wrong on my side. Your place is saved. Please try that again."
 APOLOGY_REPROMPT = "Please try that again, or say stop."

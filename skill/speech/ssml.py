@@ -86,6 +86,15 @@ class Speech:
             "goodbye": lambda a: _t(p.GOODBYE),
             "no_workout": lambda a: _t(p.NO_WORKOUT),
             "no_exercises": lambda a: _t(p.NO_EXERCISES),
+            "upload_offer": lambda a: _t(p.UPLOAD_OFFER, service=_service(a)),
+            "upload_offer_reprompt": lambda a: _t(p.UPLOAD_OFFER_REPROMPT, service=_service(a)),
+            "upload_queued": lambda a: _t(p.UPLOAD_QUEUED, service=_service(a)),
+            "upload_declined": lambda a: _t(p.UPLOAD_DECLINED),
+            "upload_already": lambda a: _t(p.UPLOAD_ALREADY, service=_service(a)),
+            "upload_nothing": lambda a: _t(p.UPLOAD_NOTHING, service=_service(a)),
+            "upload_not_queued": lambda a: _t(p.UPLOAD_NOT_QUEUED, service=_service(a)),
+            "link_account": lambda a: _t(p.LINK_ACCOUNT, service=_service(a)),
+            "uploads_unavailable": lambda a: _t(p.UPLOADS_UNAVAILABLE),
             "reprompt": self._reprompt,
         }
 
@@ -287,3 +296,8 @@ def check(ssml: str) -> list[str]:
             if not 0 < seconds <= MAX_BREAK_SECONDS:
                 problems.append(f"break of {seconds} s (limit {MAX_BREAK_SECONDS} s)")
     return problems
+
+
+def _service(values: dict[str, Any]) -> str:
+    """A service's spoken name ('Strava' for 'strava')."""
+    return p.SERVICE_NAMES.get(values["service"], values["service"])

@@ -9,11 +9,16 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
+from skill.wearable.uploads import PENDING, UploadJob
+
 SAMPLE_TTL_S = 30 * 24 * 3600  # heart rate is kept a month, for exports of recent workouts
 PAIRING_TTL_S = 10 * 60
+UPLOAD_KEPT_S = 30 * 24 * 3600  # a finished upload job is kept a month, so a workout is never sent twice
+DUE_INDEX = "due"  # the state table's sparse index of pending upload jobs (queue = "pending", next_try)
 
 
 class WearableStore(Protocol):
@@ -41,6 +46,20 @@ class WearableStore(Protocol):
     def logs(self, user: str, since_ms: int = 0) -> list[dict[str, Any]]:
         """The person's workout logs that started at or after `since_ms`, oldest first."""
 
+    def add_upload(self, job: UploadJob) -> bool:
+        """Queues `job`; False when that workout is already queued or sent to that service."""
+
+    def uploads(self, user: str) -> list[UploadJob]: ...
+
+    def due_uploads(self, now: int, limit: int) -> list[UploadJob]: ...
+
+    def claim_upload(self, job: UploadJob, until: int) -> bool: ...
+
+    def save_upload(self, job: UploadJob) -> None: ...
+
+    def refresh_upload_token(self, user: str, service: str, token: str, now: int) -> int:
+        """Gives the person's pending jobs for `service` a fresh token, due now; returns how many are pending."""
+
 
 class SQLiteWearableStore:
     def __init__(self, path: str | Path = ":memory:") -> None:
@@ -58,6 +77,9 @@ class SQLiteWearableStore:
                                                 PRIMARY KEY (user, t));
             CREATE TABLE IF NOT EXISTS events (user TEXT, t INTEGER, kind TEXT, expires_at INTEGER);
             CREATE TABLE IF NOT EXISTS logs (user TEXT, t INTEGER, log TEXT, PRIMARY KEY (user, t));
+            CREATE TABLE IF NOT EXISTS uploads (user TEXT, service TEXT, started_at_ms INTEGER, status TEXT,
+                                                attempts INTEGER, next_try INTEGER, result TEXT, token TEXT,
+                                                PRIMARY KEY (user, service, started_at_ms));
             """
         )
 
@@ -108,6 +130,43 @@ class SQLiteWearableStore:
     def logs(self, user: str, since_ms: int = 0) -> list[dict[str, Any]]:
         rows = self._run("SELECT log FROM logs WHERE user = ? AND t >= ? ORDER BY t", (user, since_ms)).fetchall()
         return [json.loads(r[0]) for r in rows]
+
+    def add_upload(self, job: UploadJob) -> bool:
+        return self._run(
+            "INSERT OR IGNORE INTO uploads VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (job.user, job.service, job.started_at_ms, job.status, job.attempts, job.next_try, job.result, job.token),
+        ).rowcount == 1
+
+    def uploads(self, user: str) -> list[UploadJob]:
+        rows = self._run("SELECT * FROM uploads WHERE user = ? ORDER BY started_at_ms", (user,)).fetchall()
+        return [UploadJob(*row) for row in rows]
+
+    def due_uploads(self, now: int, limit: int) -> list[UploadJob]:
+        rows = self._run("SELECT * FROM uploads WHERE status = ? AND next_try <= ? ORDER BY next_try LIMIT ?",
+                         (PENDING, now, limit)).fetchall()
+        return [UploadJob(*row) for row in rows]
+
+    def claim_upload(self, job: UploadJob, until: int) -> bool:
+        return self._run(
+            "UPDATE uploads SET next_try = ? WHERE user = ? AND service = ? AND started_at_ms = ? AND status = ? "
+            "AND next_try = ?", (until, job.user, job.service, job.started_at_ms, PENDING, job.next_try),
+        ).rowcount == 1
+
+    def save_upload(self, job: UploadJob) -> None:
+        self._run(
+            "UPDATE uploads SET status = ?, attempts = ?, next_try = ?, result = ?, token = ? "
+            "WHERE user = ? AND service = ? AND started_at_ms = ?",
+            (job.status, job.attempts, job.next_try, job.result, job.token, job.user, job.service, job.started_at_ms),
+        )
+
+    def refresh_upload_token(self, user: str, service: str, token: str, now: int) -> int:
+        with self._lock:
+            self._db.execute(
+                "UPDATE uploads SET token = ?, next_try = MIN(next_try, ?) WHERE user = ? AND service = ? "
+                "AND status = ? AND token != ?", (token, now, user, service, PENDING, token),
+            )
+            return int(self._db.execute("SELECT COUNT(*) FROM uploads WHERE user = ? AND status = ?",
+                                        (user, PENDING)).fetchone()[0])
 
     def close(self) -> None:
         with self._lock:
@@ -197,3 +256,97 @@ class DynamoWearableStore:
             FilterExpression=Attr("kind").eq("workout"),
         )
         return [json.loads(i["log"]) for i in answer.get("Items", [])]
+
+    # -- upload jobs: items `upload#<user>#<service>#<start>` in the state table, and `uploads#<user>` listing
+    # a person's jobs. Pending jobs carry `queue` = "pending", which puts them in the sparse DUE_INDEX.
+
+    def add_upload(self, job: UploadJob) -> bool:
+        from botocore.exceptions import ClientError
+
+        state = self._tables()[0]
+        try:
+            state.put_item(Item=_job_item(job), ConditionExpression="attribute_not_exists(id)")
+        except ClientError as e:
+            if e.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return False
+            raise
+        state.update_item(Key={"id": f"uploads#{job.user}"}, UpdateExpression="ADD jobs :j",
+                          ExpressionAttributeValues={":j": {_job_id(job)}})
+        return True
+
+    def uploads(self, user: str) -> list[UploadJob]:
+        state = self._tables()[0]
+        index = state.get_item(Key={"id": f"uploads#{user}"}, ConsistentRead=True).get("Item") or {}
+        jobs = []
+        for job_id in sorted(index.get("jobs", set())):
+            item = state.get_item(Key={"id": job_id}, ConsistentRead=True).get("Item")
+            if item:
+                jobs.append(_job(item))
+        return sorted(jobs, key=lambda j: j.started_at_ms)
+
+    def due_uploads(self, now: int, limit: int) -> list[UploadJob]:
+        from boto3.dynamodb.conditions import Key
+
+        answer = self._tables()[0].query(
+            IndexName=DUE_INDEX, KeyConditionExpression=Key("queue").eq(PENDING) & Key("next_try").lte(now),
+            Limit=limit,
+        )
+        return [_job(item) for item in answer.get("Items", [])]
+
+    def claim_upload(self, job: UploadJob, until: int) -> bool:
+        from botocore.exceptions import ClientError
+
+        try:
+            self._tables()[0].update_item(
+                Key={"id": _job_id(job)}, UpdateExpression="SET next_try = :until",
+                ConditionExpression="#s = :pending AND next_try = :seen",
+                ExpressionAttributeNames={"#s": "status"},
+                ExpressionAttributeValues={":until": until, ":pending": PENDING, ":seen": job.next_try},
+            )
+        except ClientError as e:
+            if e.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def save_upload(self, job: UploadJob) -> None:
+        self._tables()[0].put_item(Item=_job_item(job))
+
+    def refresh_upload_token(self, user: str, service: str, token: str, now: int) -> int:
+        state = self._tables()[0]
+        pending = 0
+        for job in self.uploads(user):
+            if job.status != PENDING:
+                continue
+            pending += 1
+            if job.service == service and job.token != token:
+                self.save_upload(replace(job, token=token, next_try=min(job.next_try, now)))
+        if not pending:
+            state.delete_item(Key={"id": f"uploads#{user}"})  # every job is done: nothing left to refresh
+        return pending
+
+
+def _job_id(job: UploadJob) -> str:
+    return f"upload#{job.user}#{job.service}#{job.started_at_ms}"
+
+
+def _job_item(job: UploadJob) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "id": _job_id(job), "user": job.user, "service": job.service, "started_at_ms": job.started_at_ms,
+        "status": job.status, "attempts": job.attempts, "next_try": job.next_try, "result": job.result[:300],
+    }
+    if job.status == PENDING:
+        item["queue"] = PENDING
+        if job.token:
+            item["token"] = job.token
+    else:
+        item["expires_at"] = job.next_try + UPLOAD_KEPT_S
+    return item
+
+
+def _job(item: dict[str, Any]) -> UploadJob:
+    return UploadJob(
+        user=str(item["user"]), service=str(item["service"]), started_at_ms=int(item["started_at_ms"]),
+        status=str(item["status"]), attempts=int(item["attempts"]), next_try=int(item["next_try"]),
+        result=str(item.get("result", "")), token=str(item.get("token", "")),
+    )

@@ -1,17 +1,18 @@
-"""Uploads of finished workouts to Strava (a FIT file, via stravalib) and Fitbit (an activity log entry), with a
-persistent queue: a failed upload is kept and retried with backoff until it succeeds. Tokens are never logged."""
+"""Uploads of finished workouts to Strava (a FIT file, via stravalib) and Fitbit (an activity log entry).
+
+Uploads are jobs kept in the wearable store (SQLite locally, DynamoDB when deployed): `run_due` tries every job
+that is due, and a failed one is kept and retried with backoff until it succeeds. Tokens are never logged.
+"""
 
 from __future__ import annotations
 
 import io
 import logging
-import sqlite3
-import threading
+import re
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, Protocol
 
 from skill.wearable.export import estimated_calories, to_fit
@@ -19,18 +20,27 @@ from skill.wearable.export import estimated_calories, to_fit
 log = logging.getLogger("backcoach.uploads")
 
 STRAVA, FITBIT = "strava", "fitbit"
+SERVICES = (STRAVA, FITBIT)
 FITBIT_API = "https://api.fitbit.com"
+FIRST_BACKOFF_S = 60
 MAX_BACKOFF_S = 6 * 3600
+LEASE_S = 300  # a job being uploaded is not picked up by another worker for this long
+PENDING, DONE, FAILED = "pending", "done", "failed"
+DUPLICATE = re.compile(r"duplicate of (?:activity )?(?:<a[^>]*>)?(\d+)")
 
 
 class UploadError(Exception):
     """A failed upload. `retry_after` is when to try again (None: retry with the queue's backoff);
-    `permanent` means trying again cannot help (a rejected file, a duplicate)."""
+    `permanent` means trying again cannot help (a rejected file); `unauthorized` means the access token was
+    refused, so the job waits for a fresh one (Alexa sends one with the person's next request)."""
 
-    def __init__(self, message: str, retry_after: float | None = None, permanent: bool = False) -> None:
+    def __init__(
+        self, message: str, retry_after: float | None = None, permanent: bool = False, unauthorized: bool = False,
+    ) -> None:
         super().__init__(message)
         self.retry_after = retry_after
         self.permanent = permanent
+        self.unauthorized = unauthorized
 
 
 class Uploader(Protocol):
@@ -51,7 +61,13 @@ class StravaUploader:
 
     def upload(self, workout_log: dict[str, Any], samples: list[tuple[int, int]]) -> str:
         from stravalib import Client
-        from stravalib.exc import ActivityUploadFailed, Fault, RateLimitExceeded, TimeoutExceeded
+        from stravalib.exc import (
+            AccessUnauthorized,
+            ActivityUploadFailed,
+            Fault,
+            RateLimitExceeded,
+            TimeoutExceeded,
+        )
 
         client = Client(access_token=self._token, requests_session=self._session, rate_limiter=_no_sleeping)
         try:
@@ -71,7 +87,14 @@ class StravaUploader:
         except RateLimitExceeded as e:
             raise UploadError("Strava rate limit", retry_after=getattr(e, "timeout", None) or 900) from None
         except ActivityUploadFailed as e:
+            duplicate = DUPLICATE.search(str(e))
+            if duplicate:  # sent before (an answer lost on the way back): it is there, under that id
+                return duplicate.group(1)
+            if any(word in str(e) for word in ("access_token", "AccessToken")):  # Strava's 401 (or missing scope)
+                raise UploadError("Strava refused the access token", unauthorized=True) from None
             raise UploadError(f"Strava refused the file: {str(e)[:120]}", permanent=True) from None
+        except AccessUnauthorized:
+            raise UploadError("Strava refused the access token", unauthorized=True) from None
         except (Fault, TimeoutExceeded, OSError) as e:
             raise UploadError(f"Strava unavailable: {type(e).__name__}") from None
         return str(uploader.activity_id)
@@ -118,6 +141,8 @@ class FitbitUploader:
             raise UploadError(f"Fitbit unavailable: {type(e).__name__}") from None
         if answer.status_code == 201:
             return str(answer.json()["activityLog"]["logId"])
+        if answer.status_code == 401:
+            raise UploadError("Fitbit refused the access token", unauthorized=True)
         if answer.status_code == 429:
             raise UploadError("Fitbit rate limit", retry_after=float(answer.headers.get("Retry-After", 3600)))
         if answer.status_code in (400, 403):
@@ -126,62 +151,108 @@ class FitbitUploader:
 
 
 @dataclass(frozen=True)
-class Pending:
+class UploadJob:
+    """One workout to send to one service. `user` is the person's hashed id; `next_try` is epoch seconds."""
+
+    user: str
     service: str
     started_at_ms: int
-    attempts: int
-    next_try: float
-    status: str
-    result: str
+    status: str = PENDING
+    attempts: int = 0
+    next_try: int = 0
+    result: str = ""  # the service's id for the workout when done; the last error otherwise
+    token: str = ""  # the access token to upload with (dropped once the job is done or failed)
+
+    def __repr__(self) -> str:  # never show the token, in logs or in test output
+        return (f"UploadJob(service={self.service!r}, started_at_ms={self.started_at_ms}, status={self.status!r}, "
+                f"attempts={self.attempts}, next_try={self.next_try}, result={self.result!r})")
 
 
-class UploadQueue:
-    """Uploads to do, done or given up, in SQLite: nothing is lost when a service is down."""
+class UploadStore(Protocol):
+    """Where upload jobs live (see skill.wearable.store)."""
 
-    def __init__(self, path: str | Path = ":memory:", clock: Callable[[], float] = time.time) -> None:
-        if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        self._lock = threading.Lock()
-        self._clock = clock
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS uploads (service TEXT, started_at_ms INTEGER, attempts INTEGER, "
-            "next_try REAL, status TEXT, result TEXT, PRIMARY KEY (service, started_at_ms))"
-        )
+    def due_uploads(self, now: int, limit: int) -> list[UploadJob]: ...
 
-    def add(self, service: str, started_at_ms: int) -> bool:
-        """Queues one upload; False when it was already queued or done (it is offered once)."""
-        with self._lock:
-            return self._db.execute(
-                "INSERT OR IGNORE INTO uploads VALUES (?, ?, 0, ?, 'pending', '')",
-                (service, started_at_ms, self._clock()),
-            ).rowcount == 1
+    def claim_upload(self, job: UploadJob, until: int) -> bool:
+        """Takes `job` for one worker until `until`; False when another worker changed it first."""
 
-    def all(self) -> list[Pending]:
-        with self._lock:
-            rows = self._db.execute("SELECT * FROM uploads ORDER BY started_at_ms").fetchall()
-        return [Pending(*row) for row in rows]
+    def save_upload(self, job: UploadJob) -> None: ...
 
-    def run(self, uploaders: dict[str, Uploader], logs: Callable[[int], dict[str, Any] | None],
-            samples: Callable[[dict[str, Any]], list[tuple[int, int]]]) -> list[Pending]:
-        """Tries every upload that is due; returns what happened to each."""
-        now = self._clock()
-        for item in [p for p in self.all() if p.status == "pending" and p.next_try <= now]:
-            uploader = uploaders.get(item.service)
-            workout = logs(item.started_at_ms)
-            if uploader is None or workout is None:
-                continue
-            try:
-                result, status, next_try = uploader.upload(workout, samples(workout)), "done", now
-            except UploadError as e:
-                backoff = min(MAX_BACKOFF_S, 60 * 2 ** item.attempts)
-                next_try = now + (e.retry_after if e.retry_after is not None else backoff)
-                status, result = ("failed" if e.permanent else "pending"), str(e)
-                log.warning("upload service=%s status=%s reason=%s", item.service, status, e)
-            with self._lock:
-                self._db.execute(
-                    "UPDATE uploads SET attempts = attempts + 1, next_try = ?, status = ?, result = ? "
-                    "WHERE service = ? AND started_at_ms = ?",
-                    (next_try, status, result, item.service, item.started_at_ms),
-                )
-        return self.all()
+    def logs(self, user: str, since_ms: int = 0) -> list[dict[str, Any]]: ...
+
+    def recent_samples(self, user: str, since_ms: int) -> list[tuple[int, int]]: ...
+
+
+def run_due(
+    store: UploadStore, uploader_for: Callable[[str, str], Uploader | None], clock: Callable[[], float] = time.time,
+    limit: int = 10,
+) -> list[UploadJob]:
+    """Tries every job that is due (at most `limit`); returns each one as it now stands."""
+    now = int(clock())
+    finished = []
+    for job in store.due_uploads(now, limit):
+        if not store.claim_upload(job, now + LEASE_S):
+            continue  # another worker has it
+        finished.append(_attempt(store, job, uploader_for, now))
+    return finished
+
+
+def _attempt(
+    store: UploadStore, job: UploadJob, uploader_for: Callable[[str, str], Uploader | None], now: int,
+) -> UploadJob:
+    workout = next((w for w in store.logs(job.user, job.started_at_ms) if w["started_at_ms"] == job.started_at_ms),
+                   None)
+    uploader = uploader_for(job.service, job.token) if job.token else None
+    attempts = job.attempts + 1
+    if workout is None:
+        outcome = replace(job, status=FAILED, attempts=attempts, result="workout log not found", token="")
+    elif uploader is None:
+        outcome = replace(job, attempts=attempts, next_try=now + MAX_BACKOFF_S, result="no access token")
+    else:
+        samples = [s for s in store.recent_samples(job.user, job.started_at_ms) if s[0] <= workout["finished_at_ms"]]
+        try:
+            result = uploader.upload(workout, samples)
+            outcome = replace(job, status=DONE, attempts=attempts, next_try=now, result=result, token="")
+        except UploadError as e:
+            outcome = _failed(job, e, now)
+    store.save_upload(outcome)
+    level = logging.INFO if outcome.status == DONE else logging.WARNING
+    log.log(level, "upload service=%s status=%s attempts=%d reason=%s", job.service, outcome.status,
+            outcome.attempts, "" if outcome.status == DONE else outcome.result)
+    return outcome
+
+
+def _failed(job: UploadJob, error: UploadError, now: int) -> UploadJob:
+    attempts = job.attempts + 1
+    if error.permanent:
+        return replace(job, status=FAILED, attempts=attempts, result=str(error), token="")
+    if error.unauthorized:  # wait for a fresh token (see refresh_upload_token), or try again much later
+        wait: float = MAX_BACKOFF_S
+    elif error.retry_after is not None:
+        wait = error.retry_after
+    else:
+        wait = min(MAX_BACKOFF_S, FIRST_BACKOFF_S * 2 ** job.attempts)
+    return replace(job, attempts=attempts, next_try=now + int(wait), result=str(error))
+
+
+def uploaders(
+    strava_session: Any = None, fitbit_base: str = FITBIT_API, poll_seconds: float = 1.0, timeout: float = 30,
+) -> Callable[[str, str], Uploader | None]:
+    """The real clients, one per job and token (the sessions let tests point them at a local server)."""
+
+    def uploader_for(service: str, token: str) -> Uploader | None:
+        if service == STRAVA:
+            return StravaUploader(token, session=strava_session, poll_seconds=poll_seconds, timeout=timeout)
+        if service == FITBIT:
+            return FitbitUploader(token, base_url=fitbit_base)
+        return None
+
+    return uploader_for
+
+
+def summary(jobs: Iterable[UploadJob]) -> dict[str, int]:
+    """How many jobs ended in each status (what a worker logs and returns; never ids or tokens)."""
+    counts: dict[str, int] = {}
+    for job in jobs:
+        counts[job.status] = counts.get(job.status, 0) + 1
+    return counts

@@ -28,6 +28,7 @@ def event(
     session_id: str | None = None,
     new: bool | None = None,
     attributes: dict[str, Any] | None = None,
+    access_token: str | None = None,
 ) -> dict[str, Any]:
     """A copy of the captured event `name` with the given time (epoch s), ids and session attributes."""
     body = copy.deepcopy(_template(name))
@@ -45,4 +46,6 @@ def event(
         body["session"]["new"] = new
     if attributes is not None:
         body["session"]["attributes"] = attributes
+    if access_token is not None:  # the account the person linked (Alexa account linking)
+        body["session"]["user"]["accessToken"] = system["user"]["accessToken"] = access_token
     return body

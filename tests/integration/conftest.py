@@ -47,18 +47,32 @@ def aws_env(dynamodb_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> str:
     return dynamodb_endpoint
 
 
+def table_from_template(resource: str, name: str) -> Any:
+    """Creates the table `resource` of infrastructure/template.yaml (keys, indexes, stream) as `name`: the code
+    never creates tables, so the tests run against exactly what is deployed."""
+    from tests.unit.test_infrastructure import INFRASTRUCTURE, load
+
+    declared = load(INFRASTRUCTURE / "template.yaml")["Resources"][resource]["Properties"]
+    shape = {key: declared[key] for key in ("KeySchema", "AttributeDefinitions", "GlobalSecondaryIndexes",
+                                            "StreamSpecification") if key in declared}
+    if "StreamSpecification" in shape:
+        shape["StreamSpecification"] = {"StreamEnabled": True, **shape["StreamSpecification"]}
+    return boto3.resource("dynamodb").create_table(TableName=name, BillingMode="PAY_PER_REQUEST", **shape)
+
+
 @pytest.fixture
 def table(aws_env: str, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """A fresh table shaped as the SAM template declares it (the code never creates tables)."""
-    name = f"backcoach-test-{uuid.uuid4().hex[:8]}"
-    dynamodb = boto3.resource("dynamodb")
-    created = dynamodb.create_table(
-        TableName=name,
-        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
-    monkeypatch.setenv("BACKCOACH_TABLE", name)
+    """A fresh state table, shaped as the SAM template declares it."""
+    created = table_from_template("StateTable", f"backcoach-test-{uuid.uuid4().hex[:8]}")
+    monkeypatch.setenv("BACKCOACH_TABLE", created.name)
+    yield created
+    created.delete()
+
+
+@pytest.fixture
+def samples_table(table: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    created = table_from_template("SamplesTable", f"{table.name}-samples")
+    monkeypatch.setenv("BACKCOACH_SAMPLES_TABLE", created.name)
     yield created
     created.delete()
 
@@ -122,8 +136,9 @@ class DynamoCalls:
 class LambdaEcho:
     """An Echo talking to the deployed skill: captured events, filled in and sent to the Lambda handler."""
 
-    def __init__(self, app: Any, user: str = "alex", device: str = "kitchen") -> None:
+    def __init__(self, app: Any, user: str = "alex", device: str = "kitchen", access_token: str | None = None) -> None:
         self.app = app
+        self.access_token = access_token
         self.user = user
         self.device = device
         self.session_id = ""
@@ -136,7 +151,7 @@ class LambdaEcho:
             self.session_id = f"amzn1.echo-api.session.{uuid.uuid4()}"
             self.attributes = {}
         body = event(name, at=at, user=self.user, device=self.device, session_id=self.session_id, new=new,
-                     attributes=self.attributes)
+                     attributes=self.attributes, access_token=self.access_token)
         response = self.app.handler(body, FakeLambdaContext())
         self.attributes = response.get("sessionAttributes") or {}
         ended = body["request"]["type"] == "SessionEndedRequest"

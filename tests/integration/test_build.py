@@ -28,6 +28,12 @@ def built(tmp_path_factory: pytest.TempPathFactory):
     return build(tmp_path_factory.mktemp("build"), ARN)
 
 
+@pytest.fixture(scope="module")
+def rebuilt(tmp_path_factory: pytest.TempPathFactory):
+    """A second build from the same checkout, elsewhere: it must come out byte for byte the same."""
+    return build(tmp_path_factory.mktemp("again"), ARN)
+
+
 def test_the_skill_package_has_the_ask_cli_layout(built) -> None:
     package = built.skill_package
     manifest = json.loads((package / "skill.json").read_text())["manifest"]
@@ -46,13 +52,34 @@ def test_the_skill_package_has_the_ask_cli_layout(built) -> None:
             assert kind == "launch" or nlu.resolve(words).intent != FALLBACK, phrase
 
 
-def test_the_zip_is_reproducible_and_holds_only_what_lambda_needs(built, tmp_path: Path) -> None:
-    again = build(tmp_path, ARN)
-    assert again.lambda_zip.read_bytes() == built.lambda_zip.read_bytes()
+def test_the_zip_is_reproducible_and_holds_only_what_lambda_needs(built, rebuilt) -> None:
+    assert rebuilt.lambda_zip.read_bytes() == built.lambda_zip.read_bytes()
     names = zipfile.ZipFile(built.lambda_zip).namelist()
     assert "app.py" in names and "skill/content/exercises.toml" in names and "boto3/__init__.py" in names
     assert not [n for n in names if n.startswith(("skill/cli/", "skill/web/")) or n.endswith((".so", ".pyc"))]
     assert built.zip_bytes < 50 * 1024 * 1024  # Lambda's limit for a direct upload
+
+
+def test_the_upload_worker_zip_carries_stravalib_built_for_lambda(built, rebuilt) -> None:
+    """pydantic-core (under stravalib) is compiled: the worker's zip holds the arm64 build for Lambda's Python."""
+    assert zipfile.ZipFile(built.uploads_zip).read("upload_app.py")
+    names = zipfile.ZipFile(built.uploads_zip).namelist()
+    assert "stravalib/client.py" in names and "fit_tool/fit_file.py" in names and "requests/__init__.py" in names
+    [core] = [n for n in names if n.startswith("pydantic_core/_pydantic_core.") and n.endswith(".so")]
+    assert core.endswith(".cpython-314-aarch64-linux-gnu.so")
+    assert not [n for n in names if n.endswith(".so") and "aarch64" not in n]  # nothing built for this machine
+    assert built.uploads_zip_bytes < 50 * 1024 * 1024
+    assert rebuilt.uploads_zip.read_bytes() == built.uploads_zip.read_bytes()
+
+
+def test_the_account_linking_requests_are_filled_from_the_environment(tmp_path: Path, monkeypatch) -> None:
+    from skill.cli.build import build_account_linking
+
+    monkeypatch.setenv("BACKCOACH_LINK_CLIENT_ID", "12345")
+    monkeypatch.setenv("BACKCOACH_LINK_CLIENT_SECRET", 'se"cret')
+    for path in build_account_linking(tmp_path):
+        request = json.loads(path.read_text())["accountLinkingRequest"]
+        assert (request["clientId"], request["clientSecret"]) == ("12345", 'se"cret')
 
 
 LAUNCH = """

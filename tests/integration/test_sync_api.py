@@ -10,7 +10,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 from boto3.dynamodb.conditions import Key
 from flask import Flask
@@ -161,15 +160,7 @@ def test_the_companion_buffers_while_the_api_is_down_and_sends_later(store, cloc
     assert companion.flush() is True and companion.sent == 20 and len(store.recent_samples(PERSON, 0)) == 20
 
 
-def test_pairing_and_heart_rate_through_both_lambdas_on_dynamodb(table, monkeypatch) -> None:
-    samples_table = boto3.resource("dynamodb").create_table(
-        TableName=f"{table.name}-samples",
-        KeySchema=[{"AttributeName": "user", "KeyType": "HASH"}, {"AttributeName": "t", "KeyType": "RANGE"}],
-        AttributeDefinitions=[{"AttributeName": "user", "AttributeType": "S"},
-                              {"AttributeName": "t", "AttributeType": "N"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
-    monkeypatch.setenv("BACKCOACH_SAMPLES_TABLE", samples_table.name)
+def test_pairing_and_heart_rate_through_both_lambdas_on_dynamodb(table, samples_table, monkeypatch) -> None:
     skill = load_lambda_app()
     spec = importlib.util.spec_from_file_location("sync_app_test", Path(__file__).parents[2] / "lambda" / "sync_app.py")
     sync = importlib.util.module_from_spec(spec)

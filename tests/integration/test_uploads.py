@@ -1,10 +1,14 @@
 """Strava and Fitbit uploads against a local server on 127.0.0.1 that implements their documented endpoints,
-including errors and rate limits: failed uploads are kept and retried, nothing is lost, tokens are not logged."""
+including errors and rate limits: failed uploads are kept and retried, nothing is lost, tokens are not logged.
+The jobs live in the wearable store: SQLite, and DynamoDB on moto's server, where the skill and the upload worker
+run as their Lambda entry points."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
@@ -13,8 +17,10 @@ import pytest
 import requests
 from requests.adapters import HTTPAdapter
 
-from skill.wearable.uploads import FITBIT, STRAVA, FitbitUploader, StravaUploader, UploadQueue
-from tests.integration.conftest import free_port
+from skill.storage.dynamodb import default_resource
+from skill.wearable.store import DynamoWearableStore, SQLiteWearableStore
+from skill.wearable.uploads import DONE, FAILED, FITBIT, MAX_BACKOFF_S, PENDING, STRAVA, UploadJob, run_due, uploaders
+from tests.integration.conftest import REPO, FakeLambdaContext, LambdaEcho, free_port, load_lambda_app
 
 TOKEN = "secret-access-token-123"
 LOG = {
@@ -29,7 +35,7 @@ LOG = {
 class FakeServices(BaseHTTPRequestHandler):
     """Strava: POST /api/v3/uploads, GET /api/v3/uploads/{id}. Fitbit: POST /1/user/-/activities.json."""
 
-    mode: ClassVar[dict[str, str]] = {}  # service -> "ok" | "rate_limited" | "down" | "rejected"
+    mode: ClassVar[dict[str, str]] = {}  # service -> "ok" | "rate_limited" | "down" | "rejected" | "duplicate"
     seen: ClassVar[list[dict[str, Any]]] = []
     polls: ClassVar[dict[int, int]] = {}
 
@@ -54,16 +60,18 @@ class FakeServices(BaseHTTPRequestHandler):
                                   "path": self.path})
         mode = FakeServices.mode.get(service, "ok")
         if self.headers.get("Authorization") != f"Bearer {TOKEN}":
-            return self._reply(401, {"message": "Authorization Error", "errors": [{"code": "invalid"}]})
+            return self._reply(401, {"message": "Authorization Error",
+                                     "errors": [{"resource": "Athlete", "field": "access_token", "code": "invalid"}]})
         if mode == "rate_limited":
             return self._reply(429, {"message": "Rate Limit Exceeded", "errors": []},
                                {"Retry-After": "120", "X-RateLimit-Limit": "100,1000", "X-RateLimit-Usage": "101,200"})
         if mode == "down":
             return self._reply(503, {"message": "Service Unavailable", "errors": []})
         if service == STRAVA:
-            if mode == "rejected":
+            if mode in ("rejected", "duplicate"):
+                error = "Improperly formatted data." if mode == "rejected" else "x.fit duplicate of activity 1234"
                 return self._reply(201, {"id": 99, "status": "There was an error processing your activity.",
-                                         "error": "duplicate of activity 1234", "activity_id": None})
+                                         "error": error, "activity_id": None})
             if b".FIT" not in body[:400]:  # multipart: the FIT file itself, with its ".FIT" header
                 return self._reply(400, {"message": "Bad Request", "errors": [{"field": "file"}]})
             return self._reply(201, {"id": 7, "external_id": "x", "status": "Your activity is still being processed.",
@@ -105,11 +113,11 @@ def services():
     server.server_close()
 
 
-def uploaders(base: str) -> dict[str, Any]:
+def local(base: str):
+    """The real clients, pointed at the local server."""
     session = requests.Session()
     session.mount("https://www.strava.com", Loopback(base))
-    return {STRAVA: StravaUploader(TOKEN, session=session, poll_seconds=0.01),
-            FITBIT: FitbitUploader(TOKEN, base_url=base)}
+    return uploaders(strava_session=session, fitbit_base=base, poll_seconds=0.01)
 
 
 class Clock:
@@ -119,46 +127,146 @@ class Clock:
         return self.now
 
 
-def test_both_services_take_the_workout(services: str, tmp_path: Path, caplog) -> None:
-    queue = UploadQueue(tmp_path / "uploads.sqlite3")
-    assert queue.add(STRAVA, LOG["started_at_ms"]) and queue.add(FITBIT, LOG["started_at_ms"])
-    assert not queue.add(STRAVA, LOG["started_at_ms"])  # offered once
-    results = {r.service: r for r in queue.run(uploaders(services), lambda s: LOG, lambda w: [])}
-    assert (results[STRAVA].status, results[STRAVA].result) == ("done", "4242")
-    assert (results[FITBIT].status, results[FITBIT].result) == ("done", "555")
+USER = "0" * 64
+
+
+def queue(store, service: str, token: str = TOKEN, at: float = Clock.now) -> UploadJob:
+    store.save_log(USER, LOG)
+    job = UploadJob(USER, service, LOG["started_at_ms"], next_try=int(at), token=token)
+    assert store.add_upload(job)
+    assert not store.add_upload(job)  # a workout is queued once per service
+    return job
+
+
+@pytest.fixture(params=["sqlite", "dynamodb"])
+def jobs_store(request, tmp_path: Path):
+    if request.param == "sqlite":
+        yield SQLiteWearableStore(tmp_path / "wearable.sqlite3")
+        return
+    table = request.getfixturevalue("table")
+    samples = request.getfixturevalue("samples_table")
+    yield DynamoWearableStore(table.name, samples.name, default_resource)
+
+
+def test_both_services_take_the_workout(services: str, jobs_store, caplog) -> None:
+    queue(jobs_store, STRAVA)
+    queue(jobs_store, FITBIT)
+    results = {job.service: job for job in run_due(jobs_store, local(services), Clock())}
+    assert (results[STRAVA].status, results[STRAVA].result) == (DONE, "4242")
+    assert (results[FITBIT].status, results[FITBIT].result) == (DONE, "555")
+    assert all(not job.token for job in jobs_store.uploads(USER))  # tokens are dropped once done
     strava = next(s for s in FakeServices.seen if s["service"] == STRAVA)
     assert "data_type=fit" in strava["path"] + strava["body"].decode("latin-1")
     fitbit = next(s for s in FakeServices.seen if s["service"] == FITBIT)
     form = dict(pair.split("=") for pair in fitbit["body"].decode().split("&"))
     assert form["durationMillis"] == "360000" and form["date"] == "2026-11-18" and int(form["manualCalories"]) > 0
-    assert TOKEN not in caplog.text
+    assert run_due(jobs_store, local(services), Clock()) == []  # nothing is sent twice
+    assert TOKEN not in caplog.text and TOKEN not in repr(jobs_store.uploads(USER))
 
 
 @pytest.mark.parametrize("service", [STRAVA, FITBIT])
 def test_rate_limits_and_outages_keep_the_upload_and_retry_it(services: str, tmp_path: Path, service: str) -> None:
     clock = Clock()
-    queue = UploadQueue(tmp_path / "uploads.sqlite3", clock=clock)
-    queue.add(service, LOG["started_at_ms"])
+    store = SQLiteWearableStore(tmp_path / "wearable.sqlite3")
+    queue(store, service)
     FakeServices.mode[service] = "rate_limited"
-    [item] = queue.run(uploaders(services), lambda s: LOG, lambda w: [])
-    assert item.status == "pending" and item.attempts == 1 and item.next_try > clock.now
+    [job] = run_due(store, local(services), clock)
+    assert job.status == PENDING and job.attempts == 1 and job.next_try > clock.now
     FakeServices.mode[service] = "down"
-    [item] = queue.run(uploaders(services), lambda s: LOG, lambda w: [])
-    assert item.attempts == 1  # not due yet: nothing was sent
-    clock.now = item.next_try
-    [item] = UploadQueue(tmp_path / "uploads.sqlite3", clock=clock).run(uploaders(services), lambda s: LOG,
-                                                                         lambda w: [])
-    assert item.status == "pending" and item.attempts == 2  # kept across restarts, backing off
+    assert run_due(store, local(services), clock) == []  # not due yet: nothing is sent
+    clock.now = job.next_try
+    reopened = SQLiteWearableStore(tmp_path / "wearable.sqlite3")  # kept across restarts
+    [job] = run_due(reopened, local(services), clock)
+    assert job.status == PENDING and job.attempts == 2 and job.next_try == clock.now + 120  # backing off
     FakeServices.mode[service] = "ok"
-    clock.now = item.next_try
-    [item] = queue.run(uploaders(services), lambda s: LOG, lambda w: [])
-    assert item.status == "done" and item.attempts == 3
+    clock.now = job.next_try
+    [job] = run_due(reopened, local(services), clock)
+    assert job.status == DONE and job.attempts == 3
 
 
 @pytest.mark.parametrize("service", [STRAVA, FITBIT])
 def test_a_rejected_upload_is_not_retried_forever(services: str, tmp_path: Path, service: str) -> None:
-    queue = UploadQueue(tmp_path / "uploads.sqlite3")
-    queue.add(service, LOG["started_at_ms"])
+    store = SQLiteWearableStore(tmp_path / "wearable.sqlite3")
+    queue(store, service)
     FakeServices.mode[service] = "rejected"
-    [item] = queue.run(uploaders(services), lambda s: LOG, lambda w: [])
-    assert item.status == "failed"
+    [job] = run_due(store, local(services), Clock())
+    assert job.status == FAILED and store.due_uploads(int(Clock.now) + MAX_BACKOFF_S * 10, 10) == []
+
+
+def test_a_workout_strava_already_has_counts_as_sent(services: str, tmp_path: Path) -> None:
+    """A retry after an answer lost on the way back: Strava says duplicate, and names the activity."""
+    store = SQLiteWearableStore(tmp_path / "wearable.sqlite3")
+    queue(store, STRAVA)
+    FakeServices.mode[STRAVA] = "duplicate"
+    [job] = run_due(store, local(services), Clock())
+    assert (job.status, job.result) == (DONE, "1234")
+
+
+@pytest.mark.parametrize("service", [STRAVA, FITBIT])
+def test_an_expired_token_waits_for_the_fresh_one_alexa_sends_next(services: str, jobs_store, service: str) -> None:
+    clock = Clock()
+    queue(jobs_store, service, token="expired-token")
+    [job] = run_due(jobs_store, local(services), clock)
+    assert job.status == PENDING and job.next_try == clock.now + MAX_BACKOFF_S
+    clock.now += 60
+    assert jobs_store.refresh_upload_token(USER, service, TOKEN, int(clock.now)) == 1
+    [job] = run_due(jobs_store, local(services), clock)
+    assert job.status == DONE
+    assert jobs_store.refresh_upload_token(USER, service, TOKEN, int(clock.now)) == 0  # nothing left pending
+
+
+def test_two_workers_never_send_one_job_twice(services: str, jobs_store) -> None:
+    queue(jobs_store, FITBIT)
+    [seen] = jobs_store.due_uploads(int(Clock.now), 10)
+    assert jobs_store.claim_upload(seen, int(Clock.now) + 300)
+    assert not jobs_store.claim_upload(seen, int(Clock.now) + 300)  # the other worker lost the race
+    assert run_due(jobs_store, local(services), Clock()) == []  # claimed: not due for anyone else
+
+
+def test_a_finished_workout_is_offered_once_and_sent_by_the_worker_on_dynamodb(
+    services: str, table, samples_table, monkeypatch: pytest.MonkeyPatch, caplog,
+) -> None:
+    """The deployed path: the skill Lambda offers the upload with the linked account's token in the request,
+    "yes" queues it in DynamoDB, and the upload worker Lambda sends the FIT file to Strava."""
+    monkeypatch.setenv("BACKCOACH_UPLOAD_SERVICE", STRAVA)
+    skill = load_lambda_app()
+    spec = importlib.util.spec_from_file_location("upload_app_test", REPO / "lambda" / "upload_app.py")
+    worker = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(worker)
+    worker.handler.uploader_for = local(services)
+    echo = LambdaEcho(skill, access_token=TOKEN)
+    at = time.time()
+    answer = echo.send("start_workout", at=at)
+    while echo.state.upload != "offered":
+        at += 240
+        answer = echo.send("next", at=at)
+    at += 240  # the last response has been heard
+    speech = answer["response"]["outputSpeech"]["ssml"]
+    assert "Shall I send this workout to Strava?" in speech and answer["response"]["shouldEndSession"] is False
+    answer = echo.send("yes", at=at + 5)
+    assert "Sending it to Strava" in answer["response"]["outputSpeech"]["ssml"]
+    assert answer["response"]["shouldEndSession"] is True
+    assert worker.handler({"Records": [{"eventName": "INSERT"}]}, FakeLambdaContext()) == {DONE: 1}
+    upload = next(s for s in FakeServices.seen if s["service"] == STRAVA)
+    assert upload["auth"] == f"Bearer {TOKEN}" and b".FIT" in upload["body"][:400]
+    # Offered once: a later session does not ask again, and asking to send it again says it is on its way.
+    again = LambdaEcho(skill, access_token=TOKEN)
+    answer = again.send("upload", at=at + 60)
+    assert "already on its way to Strava" in answer["response"]["outputSpeech"]["ssml"]
+    assert worker.handler({"source": "aws.events"}, FakeLambdaContext()) == {}
+    assert TOKEN not in caplog.text
+
+
+def test_without_a_linked_account_the_skill_asks_for_one_and_offers_nothing(table, samples_table, monkeypatch) -> None:
+    monkeypatch.setenv("BACKCOACH_UPLOAD_SERVICE", FITBIT)
+    echo = LambdaEcho(load_lambda_app())
+    at = time.time()
+    answer = echo.send("start_workout", at=at)
+    while answer["response"]["shouldEndSession"] is not True:
+        at += 240
+        answer = echo.send("next", at=at)
+    at += 240
+    assert "send this workout" not in answer["response"]["outputSpeech"]["ssml"]
+    answer = echo.send("upload", at=at + 5, new_session=True)
+    assert "link your Fitbit account" in answer["response"]["outputSpeech"]["ssml"]
+    assert answer["response"]["card"]["type"] == "LinkAccount"

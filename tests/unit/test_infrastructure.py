@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,10 @@ import pytest
 import yaml
 from samtranslator.translator.managed_policy_translator import ManagedPolicyLoader
 from samtranslator.translator.transform import transform
+
+from skill.wearable.store import DUE_INDEX
+from skill.wearable.upload_worker import JOBS_PER_RUN
+from skill.wearable.uploads import SERVICES
 
 INFRASTRUCTURE = Path(__file__).resolve().parents[2] / "infrastructure"
 TEMPLATES = sorted(INFRASTRUCTURE.glob("*.yaml"))
@@ -63,10 +68,11 @@ def test_sam_transforms_into_cloudformation(path: Path, monkeypatch: pytest.Monk
     for resource in template["Resources"].values():  # as `sam deploy` packages local code to S3 first
         if resource["Type"] == "AWS::Serverless::Function":
             resource["Properties"]["CodeUri"] = "s3://deployment-bucket/lambda.zip"
-    parameters = {"SkillId": "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"}
+    parameters = {"SkillId": "amzn1.ask.skill.00000000-0000-0000-0000-000000000000", "UploadService": "strava"}
     output = transform(template, parameters, NoManagedPolicies())
     kinds = {r["Type"] for r in output["Resources"].values()}
     assert "AWS::Lambda::Function" in kinds and "AWS::Serverless::Function" not in kinds
+    assert {"AWS::Lambda::EventSourceMapping", "AWS::Events::Rule"} <= kinds  # the upload worker's triggers
 
 
 def test_the_skill_function_is_locked_down() -> None:
@@ -77,10 +83,11 @@ def test_the_skill_function_is_locked_down() -> None:
     assert runtime["Architectures"] == ["arm64"] and runtime["Runtime"].startswith("python3.")
     assert function["Events"]["Alexa"] == {"Type": "AlexaSkill", "Properties": {"SkillId": {"Ref": "SkillId"}}}
     grants = {(s["Resource"]["Fn::GetAtt"][0], a) for s in function["Policies"][0]["Statement"] for a in s["Action"]}
-    # Exactly what the skill calls: its record and pairing items, recent samples for rests, workout logs.
+    # Exactly what the skill calls: its record, pairing items and upload jobs (UpdateItem: the person's list of
+    # jobs), recent samples for rests, workout logs.
     assert grants == {("StateTable", "dynamodb:GetItem"), ("StateTable", "dynamodb:PutItem"),
-                      ("StateTable", "dynamodb:DeleteItem"), ("SamplesTable", "dynamodb:Query"),
-                      ("SamplesTable", "dynamodb:PutItem")}  # the workout logs
+                      ("StateTable", "dynamodb:UpdateItem"), ("StateTable", "dynamodb:DeleteItem"),
+                      ("SamplesTable", "dynamodb:Query"), ("SamplesTable", "dynamodb:PutItem")}
     sync = resources["SyncFunction"]["Properties"]
     sync_grants = {(s["Resource"]["Fn::GetAtt"][0], a) for s in sync["Policies"][0]["Statement"] for a in s["Action"]}
     assert sync_grants == {("StateTable", a) for a in ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
@@ -90,6 +97,49 @@ def test_the_skill_function_is_locked_down() -> None:
     assert function["Environment"]["Variables"]["BACKCOACH_TABLE"] == {"Ref": "StateTable"}
     assert resources["SkillLogGroup"]["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
     assert template["Outputs"]["SkillFunctionArn"]["Value"] == {"Fn::GetAtt": ["SkillFunction", "Arn"]}
+
+
+def test_the_upload_worker_is_woken_by_new_jobs_and_a_schedule_and_touches_only_what_it_needs() -> None:
+    template = load(INFRASTRUCTURE / "template.yaml")
+    resources = template["Resources"]
+    worker = resources["UploadFunction"]
+    assert worker["Condition"] == "UploadsOn" and resources["UploadLogGroup"]["Condition"] == "UploadsOn"
+    properties = worker["Properties"]
+    assert properties["CodeUri"] == "../build/uploads.zip" and properties["Handler"] == "upload_app.handler"
+    grants = set()
+    for statement in properties["Policies"][0]["Statement"]:
+        resource = statement["Resource"]
+        name = resource["Fn::GetAtt"][0] if "Fn::GetAtt" in resource else resource["Fn::Sub"]
+        grants |= {(name, action) for action in statement["Action"]}
+    assert grants == {("StateTable", "dynamodb:GetItem"), ("StateTable", "dynamodb:PutItem"),
+                      ("StateTable", "dynamodb:UpdateItem"), ("${StateTable.Arn}/index/" + DUE_INDEX, "dynamodb:Query"),
+                      ("SamplesTable", "dynamodb:Query")}
+    queued = properties["Events"]["Queued"]["Properties"]
+    assert queued["Stream"] == {"Fn::GetAtt": ["StateTable", "StreamArn"]}
+    [pattern] = [json.loads(f["Pattern"]) for f in queued["FilterCriteria"]["Filters"]]
+    assert pattern == {"eventName": ["INSERT"], "dynamodb": {"Keys": {"id": {"S": [{"prefix": "upload#"}]}}}}
+    assert properties["Events"]["Retry"]["Properties"]["Schedule"].startswith("rate(")
+    # The worker takes at most JOBS_PER_RUN jobs, each waiting up to 30 s for Strava: it must fit its timeout.
+    assert properties["Timeout"] >= JOBS_PER_RUN * 30 + 10
+    state = resources["StateTable"]["Properties"]
+    [index] = state["GlobalSecondaryIndexes"]
+    assert index["IndexName"] == DUE_INDEX
+    assert [k["AttributeName"] for k in index["KeySchema"]] == ["queue", "next_try"]
+    skill = resources["SkillFunction"]["Properties"]["Environment"]["Variables"]
+    assert skill["BACKCOACH_UPLOAD_SERVICE"] == {"Fn::If": ["UploadsOn", {"Ref": "UploadService"}, ""]}
+    assert set(template["Parameters"]["UploadService"]["AllowedValues"]) == {"off", *SERVICES}
+
+
+def test_account_linking_requests_point_at_each_service_with_the_scope_uploads_need() -> None:
+    requests = {p.stem: json.loads(p.read_text())["accountLinkingRequest"]
+                for p in (INFRASTRUCTURE / "account-linking").glob("*.json")}
+    assert set(requests) == set(SERVICES)
+    assert requests["strava"]["scopes"] == ["activity:write"]  # FACTS.md: Strava uploads need activity:write
+    assert requests["fitbit"]["scopes"] == ["activity"]
+    for request in requests.values():
+        assert request["type"] == "AUTH_CODE"
+        assert request["authorizationUrl"].startswith("https://") and request["accessTokenUrl"].startswith("https://")
+        assert (request["clientId"], request["clientSecret"]) == ("${CLIENT_ID}", "${CLIENT_SECRET}")  # no secrets
 
 
 @pytest.mark.parametrize("name", ["StateTable", "SamplesTable"])

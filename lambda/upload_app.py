@@ -1,0 +1,5 @@
+"""AWS Lambda entry point of the upload worker: `upload_app.handler`."""
+
+from skill.wearable.upload_worker import LazyUploadWorker
+
+handler = LazyUploadWorker()
