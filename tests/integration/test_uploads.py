@@ -20,6 +20,7 @@ from requests.adapters import HTTPAdapter
 from skill.storage.dynamodb import default_resource
 from skill.wearable.store import DynamoWearableStore, SQLiteWearableStore
 from skill.wearable.uploads import DONE, FAILED, FITBIT, MAX_BACKOFF_S, PENDING, STRAVA, UploadJob, run_due, uploaders
+from tests.conftest import START
 from tests.integration.conftest import REPO, FakeLambdaContext, LambdaEcho, free_port, load_lambda_app
 
 TOKEN = "secret-access-token-123"
@@ -270,3 +271,44 @@ def test_without_a_linked_account_the_skill_asks_for_one_and_offers_nothing(tabl
     answer = echo.send("upload", at=at + 5, new_session=True)
     assert "link your Fitbit account" in answer["response"]["outputSpeech"]["ssml"]
     assert answer["response"]["card"]["type"] == "LinkAccount"
+
+
+def test_the_local_chat_offers_the_upload_and_sends_it_with_the_configured_token(
+    services: str, content, nlu, store, activity,
+) -> None:
+    """`backcoach chat` with a token in credentials.toml: the same offer, and the upload runs after the turn."""
+    from skill.alexa.factory import create_skill
+    from skill.cli.activity import run_uploads
+    from skill.cli.chat import Chat
+
+    shown: list[str] = []
+    chat = Chat(create_skill(store, content, wearable=activity, upload_service=STRAVA), nlu, content,
+                start_at=START, show=shown.append, show_timeline=False, access_token=TOKEN,
+                uploads=lambda: run_uploads(activity, local(services)))
+    answer = chat.say("start my back workout")
+    while "send this workout" not in answer.text:
+        answer = chat.say("next")
+    chat.wait(240)
+    assert "Sending it to Strava" in chat.say("yes").text
+    assert "       (sent to strava: 4242)" in shown
+    assert chat.say("send my workout to strava").text.startswith("This workout is already on its way")
+
+
+def test_backcoach_upload_keeps_a_workout_it_has_no_token_for(tmp_path: Path, monkeypatch, capsys) -> None:
+    from skill.cli import activity
+    from skill.cli.main import main
+    from skill.settings import wearable_db_path
+
+    monkeypatch.setattr(activity, "CREDENTIALS", tmp_path / "none.toml")
+    monkeypatch.delenv("BACKCOACH_STRAVA_TOKEN", raising=False)
+    monkeypatch.delenv("BACKCOACH_FITBIT_TOKEN", raising=False)
+    db = tmp_path / "backcoach.sqlite3"
+    store = SQLiteWearableStore(wearable_db_path(db))
+    store.save_log(activity.person("local-user"), LOG)
+    assert main(["upload", "--service", "strava", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "strava upload kept for later (no access token)" in out and "(no access token configured)" in out
+    [job] = store.uploads(activity.person("local-user"))
+    assert job.status == PENDING  # kept: a later `backcoach upload` with a token sends it
+    monkeypatch.setenv("BACKCOACH_STRAVA_TOKEN", TOKEN)
+    assert activity.credentials() == {STRAVA: TOKEN}

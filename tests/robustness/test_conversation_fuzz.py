@@ -6,6 +6,7 @@ and its position is a valid place in the workout."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 
@@ -23,12 +24,16 @@ from skill.engine.state import WorkoutState
 from skill.speech import prompts
 from skill.speech.ssml import BUDGET, Speech, check
 from skill.storage.sqlite import SQLitePersistenceAdapter
+from skill.wearable.store import SQLiteWearableStore
+from skill.wearable.uploads import STRAVA
+from tests.robustness.conftest import TRIED
 
 MODEL = load_model()["interactionModel"]["languageModel"]
 INTENTS = {i["name"]: {s["name"]: s["type"] for s in i.get("slots", [])} for i in MODEL["intents"]}
 TYPE_VALUES = {t["name"]: [(v["id"], v["name"]["value"]) for v in t["values"]] for t in MODEL["types"]}
 USER = envelopes.user_id("fuzz")
 SERIALIZER = DefaultSerializer()
+TOKEN = "linked-account-token"
 CONTENT = load_content()
 COACH = Coach(CONTENT, Speech(CONTENT).measure, BUDGET)
 
@@ -53,7 +58,9 @@ class Conversations(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.store = SQLitePersistenceAdapter()
-        self.skill = create_skill(self.store, CONTENT)
+        # Uploads on, with a linked account: the offer, yes, no and "send my workout" are in every conversation.
+        self.uploads = SQLiteWearableStore()
+        self.skill = create_skill(self.store, CONTENT, wearable=self.uploads, upload_service=STRAVA)
         self.now = 1_795_000_000.0
         self.sessions: dict[str, tuple[str, dict]] = {}  # device -> (session id, attributes), while open
         self.last: dict | None = None
@@ -63,7 +70,7 @@ class Conversations(RuleBasedStateMachine):
         new = open_session is None
         session_id, attributes = open_session or (f"amzn1.echo-api.session.{uuid.uuid4()}", {})
         body = envelopes.envelope(request, user=USER, device=envelopes.device_id(device), session_id=session_id,
-                                  new_session=new, attributes=attributes)
+                                  new_session=new, attributes=attributes, access_token=TOKEN)
         response = SERIALIZER.serialize(self.skill.invoke(SERIALIZER.deserialize(json.dumps(body), RequestEnvelope),
                                                           None))
         response = json.loads(json.dumps(response, default=str))
@@ -73,6 +80,8 @@ class Conversations(RuleBasedStateMachine):
         else:
             self.sessions[device] = (session_id, response.get("sessionAttributes") or {})
         self.check(request, response)
+        if "Sending it to Strava" in json.dumps(response):
+            TRIED["uploads queued by voice"] += 1
         self.last = response
         return response
 
@@ -118,6 +127,18 @@ class Conversations(RuleBasedStateMachine):
                 slots[name] = value
         self.send(device, envelopes.intent_request(intent, self.now, slots))
 
+    @rule(device=st.sampled_from(["kitchen", "lounge"]), answer=st.sampled_from(
+        ["AMAZON.YesIntent", "AMAZON.NoIntent", "UploadWorkoutIntent", "AMAZON.StopIntent", "AMAZON.NextIntent"]))
+    def work_to_the_end_then_answer(self, device: str, answer: str) -> None:
+        """Next, a few minutes apart, until the workout is done; then an answer to the upload offer."""
+        for _ in range(8):
+            self.now += 240
+            response = self.send(device, envelopes.intent_request("AMAZON.NextIntent", self.now))
+            if "upload_offer" in json.dumps(response) or response["response"].get("shouldEndSession") is not False:
+                break
+        self.now += 240
+        self.send(device, envelopes.intent_request(answer, self.now))
+
     @rule(device=st.sampled_from(["kitchen", "lounge"]),
           reason=st.sampled_from(["USER_INITIATED", "ERROR", "EXCEEDED_MAX_REPROMPTS"]))
     def session_ends(self, device: str, reason: str) -> None:
@@ -136,8 +157,16 @@ class Conversations(RuleBasedStateMachine):
             assert (raw is None) == (state is None)
             assert state is None or COACH.plan(state) is not None
 
+    @invariant()
+    def a_queued_upload_is_a_finished_workout_sent_once(self) -> None:
+        jobs = self.uploads.uploads(hashlib.sha256(USER.encode()).hexdigest())
+        logged = {log["started_at_ms"] for log in self.uploads.logs(hashlib.sha256(USER.encode()).hexdigest())}
+        assert len({(j.service, j.started_at_ms) for j in jobs}) == len(jobs)
+        assert all(j.started_at_ms in logged and j.token == TOKEN for j in jobs)
+
     def teardown(self) -> None:
         self.store.close()
+        self.uploads.close()
 
 
 TestConversations = Conversations.TestCase

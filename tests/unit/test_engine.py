@@ -181,3 +181,57 @@ def test_a_state_that_no_longer_fits_the_content_is_dropped(coach: Coach) -> Non
     assert coach.handle(ghost, Command(Cmd.NEXT), T0).result == "no_workout"
     unknown = WorkoutState(workout="marathon")
     assert coach.handle(unknown, Command(Cmd.LAUNCH), T0).result == "welcome"
+
+
+def finish(coach: Coach, command: Command) -> Outcome:
+    """The circuit by "next" with the given upload context, up to its last response."""
+    out = coach.handle(None, replace(command, name=Cmd.START), T0)
+    while out.state.upload == "" and not out.end_session:
+        out = coach.handle(out.state, replace(command, name=Cmd.NEXT), after(out))
+    return out
+
+
+LINKED = Command(Cmd.NEXT, upload_service="strava", linked=True)
+
+
+def test_a_finished_workout_is_offered_once_to_a_linked_account(coach: Coach, speech) -> None:
+    out = finish(coach, LINKED)
+    assert out.state.upload == "offered" and not out.end_session
+    assert [p.key for p in out.speech[-2:]] == ["finished", "upload_offer"]
+    assert out.reprompt[0].key == "upload_offer_reprompt"
+    assert check(speech.ssml(out.speech)) == []  # the question still fits the response's budget
+    yes = coach.handle(out.state, replace(LINKED, name=Cmd.YES), after(out))
+    assert yes.result == "upload_queued" and yes.state.upload == "queued" and yes.end_session
+    again = coach.handle(yes.state, replace(LINKED, name=Cmd.YES), after(out) + 1000)
+    assert again.result == "fallback"  # no question is open any more: a second yes queues nothing
+    asked = coach.handle(yes.state, replace(LINKED, name=Cmd.UPLOAD), after(out) + 2000)
+    assert asked.result == "upload_already" and asked.state == yes.state
+
+
+def test_no_declines_and_asking_later_still_sends_it(coach: Coach) -> None:
+    out = finish(coach, LINKED)
+    no = coach.handle(out.state, replace(LINKED, name=Cmd.NO), after(out))
+    assert no.result == "upload_declined" and no.state.upload == "declined" and no.end_session
+    later = coach.handle(no.state, replace(LINKED, name=Cmd.UPLOAD), after(out) + 60_000)
+    assert later.result == "upload_queued" and later.state.upload == "queued"
+
+
+@pytest.mark.parametrize("command, result", [
+    (Command(Cmd.NEXT), "uploads_unavailable"),
+    (Command(Cmd.NEXT, upload_service="fitbit"), "link_account"),
+])
+def test_without_uploads_or_a_linked_account_nothing_is_offered(coach: Coach, command: Command, result: str) -> None:
+    out = finish(coach, command)
+    assert out.end_session and out.state.upload == "" and out.speech[-1].key == "finished"
+    asked = coach.handle(out.state, replace(command, name=Cmd.UPLOAD), after(out))
+    assert asked.result == result and asked.state.upload == ""
+
+
+def test_upload_mid_workout_and_yes_or_no_out_of_context_keep_the_workout(coach: Coach) -> None:
+    out = coach.handle(None, replace(LINKED, name=Cmd.START), T0)
+    at = during(out, 2)
+    for name, result in ((Cmd.UPLOAD, "upload_nothing"), (Cmd.YES, "fallback"), (Cmd.NO, "fallback")):
+        answer = coach.handle(out.state, replace(LINKED, name=name), at)
+        assert answer.result == result and not answer.end_session
+        assert position(coach, answer.state) == position(coach, coach.settle(out.state, at))
+        assert answer.state.upload == ""
