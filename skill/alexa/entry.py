@@ -10,7 +10,7 @@ from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 
 from skill.alexa.factory import skill_builder
 from skill.settings import ENV_TABLE, ENV_UPLOAD_SERVICE, load_settings
-from skill.wearable.uploads import SERVICES
+from skill.wearable.jobs import SERVICES
 
 LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 

@@ -22,9 +22,9 @@ from skill.engine.rest import Vitals, recovery_threshold
 from skill.engine.script import say
 from skill.engine.state import FINISHED, WorkoutState
 from skill.storage import VERSION, StaleWriteError
+from skill.wearable.jobs import UploadJob
 from skill.wearable.service import issue_pairing
 from skill.wearable.store import WearableStore
-from skill.wearable.uploads import UploadJob
 
 log = logging.getLogger("backcoach.storage")
 
@@ -67,7 +67,7 @@ class TurnRunner:
                 return self.coach.storage_unavailable()
         stored = record
         command = self._with_wearable(handler_input, command, record, now)
-        command, record = self._with_uploads(handler_input, command, record, now)
+        command, record = self._with_uploads(handler_input, command, record)
         if command.name is Cmd.HISTORY:
             command = replace(command, history=tuple(record.get(HISTORY, [])))
         before = self._state(record, handler_input)
@@ -167,7 +167,7 @@ class TurnRunner:
         return command
 
     def _with_uploads(
-        self, handler_input: HandlerInput, command: Command, record: dict[str, Any], now: int
+        self, handler_input: HandlerInput, command: Command, record: dict[str, Any]
     ) -> tuple[Command, dict[str, Any]]:
         """Tells the engine whether uploads are set up and linked; at the start of a session, hands the fresh
         access token Alexa sent to the person's uploads still waiting (an old token may have expired)."""
@@ -180,7 +180,7 @@ class TurnRunner:
         if command.new_session and token and settings.get(UPLOADS_PENDING):
             try:
                 pending = self.wearable.refresh_upload_token(person_key(handler_input), self.upload_service, token,
-                                                             now // 1000)
+                                                             due=0)  # at once (the worker keeps its own clock)
             except Exception as e:  # noqa: BLE001 - the worker keeps retrying with the token it has
                 log.error("upload token refresh failed user=%s error=%s", user_key(handler_input), type(e).__name__)
                 return command, record

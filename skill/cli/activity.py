@@ -14,8 +14,9 @@ from typing import Any
 from skill.cli.envelopes import user_id
 from skill.settings import ENV_FITBIT_TOKEN, ENV_STRAVA_TOKEN, Settings, wearable_db_path
 from skill.wearable.export import to_fit, to_tcx
+from skill.wearable.jobs import DONE, FAILED, FITBIT, STRAVA, UploadJob
 from skill.wearable.store import SQLiteWearableStore
-from skill.wearable.uploads import DONE, FAILED, FITBIT, STRAVA, UploadJob, run_due, uploaders
+from skill.wearable.uploads import run_due, uploaders
 
 CREDENTIALS = Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config")) / "backcoach" / "credentials.toml"
 

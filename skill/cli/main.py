@@ -110,8 +110,8 @@ def _chat(args: argparse.Namespace, default_db: Path) -> int:
     from skill.cli.nlu import Nlu
     from skill.content import load_content
     from skill.storage.sqlite import SQLitePersistenceAdapter
+    from skill.wearable.jobs import SERVICES
     from skill.wearable.store import SQLiteWearableStore
-    from skill.wearable.uploads import SERVICES
 
     content = load_content()
     with tempfile.TemporaryDirectory() as scratch:

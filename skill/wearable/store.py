@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from skill.wearable.uploads import PENDING, UploadJob
+from skill.wearable.jobs import PENDING, UploadJob
 
 SAMPLE_TTL_S = 30 * 24 * 3600  # heart rate is kept a month, for exports of recent workouts
 PAIRING_TTL_S = 10 * 60
@@ -57,8 +57,9 @@ class WearableStore(Protocol):
 
     def save_upload(self, job: UploadJob) -> None: ...
 
-    def refresh_upload_token(self, user: str, service: str, token: str, now: int) -> int:
-        """Gives the person's pending jobs for `service` a fresh token, due now; returns how many are pending."""
+    def refresh_upload_token(self, user: str, service: str, token: str, due: int) -> int:
+        """Gives the person's pending jobs for `service` a fresh token, due by `due` (epoch s; 0: at once);
+        returns how many of their jobs are still pending."""
 
 
 class SQLiteWearableStore:
@@ -159,11 +160,11 @@ class SQLiteWearableStore:
             (job.status, job.attempts, job.next_try, job.result, job.token, job.user, job.service, job.started_at_ms),
         )
 
-    def refresh_upload_token(self, user: str, service: str, token: str, now: int) -> int:
+    def refresh_upload_token(self, user: str, service: str, token: str, due: int) -> int:
         with self._lock:
             self._db.execute(
                 "UPDATE uploads SET token = ?, next_try = MIN(next_try, ?) WHERE user = ? AND service = ? "
-                "AND status = ? AND token != ?", (token, now, user, service, PENDING, token),
+                "AND status = ? AND token != ?", (token, due, user, service, PENDING, token),
             )
             return int(self._db.execute("SELECT COUNT(*) FROM uploads WHERE user = ? AND status = ?",
                                         (user, PENDING)).fetchone()[0])
@@ -243,16 +244,17 @@ class DynamoWearableStore:
         )
 
     def save_log(self, user: str, log: dict[str, Any]) -> None:
-        # One item per workout, kept (no expiry); the log is stored as JSON text (DynamoDB has no floats).
+        # One item per workout, kept (no expiry), in its own partition: a heart-rate sample taken in the very
+        # millisecond a workout started must not overwrite its log. Stored as JSON text (DynamoDB has no floats).
         self._tables()[1].put_item(
-            Item={"user": user, "t": log["started_at_ms"], "kind": "workout", "log": json.dumps(log)}
+            Item={"user": _logs_of(user), "t": log["started_at_ms"], "kind": "workout", "log": json.dumps(log)}
         )
 
     def logs(self, user: str, since_ms: int = 0) -> list[dict[str, Any]]:
         from boto3.dynamodb.conditions import Attr, Key
 
         answer = self._tables()[1].query(
-            KeyConditionExpression=Key("user").eq(user) & Key("t").gte(since_ms),
+            KeyConditionExpression=Key("user").eq(_logs_of(user)) & Key("t").gte(since_ms),
             FilterExpression=Attr("kind").eq("workout"),
         )
         return [json.loads(i["log"]) for i in answer.get("Items", [])]
@@ -264,14 +266,16 @@ class DynamoWearableStore:
         from botocore.exceptions import ClientError
 
         state = self._tables()[0]
+        # The person's list first: a job is never out of reach of a token refresh (a listed job that was never
+        # written is skipped).
+        state.update_item(Key={"id": f"uploads#{job.user}"}, UpdateExpression="ADD jobs :j",
+                          ExpressionAttributeValues={":j": {_job_id(job)}})
         try:
             state.put_item(Item=_job_item(job), ConditionExpression="attribute_not_exists(id)")
         except ClientError as e:
             if e.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
                 return False
             raise
-        state.update_item(Key={"id": f"uploads#{job.user}"}, UpdateExpression="ADD jobs :j",
-                          ExpressionAttributeValues={":j": {_job_id(job)}})
         return True
 
     def uploads(self, user: str) -> list[UploadJob]:
@@ -312,7 +316,7 @@ class DynamoWearableStore:
     def save_upload(self, job: UploadJob) -> None:
         self._tables()[0].put_item(Item=_job_item(job))
 
-    def refresh_upload_token(self, user: str, service: str, token: str, now: int) -> int:
+    def refresh_upload_token(self, user: str, service: str, token: str, due: int) -> int:
         state = self._tables()[0]
         pending = 0
         for job in self.uploads(user):
@@ -320,10 +324,15 @@ class DynamoWearableStore:
                 continue
             pending += 1
             if job.service == service and job.token != token:
-                self.save_upload(replace(job, token=token, next_try=min(job.next_try, now)))
+                self.save_upload(replace(job, token=token, next_try=min(job.next_try, due)))
         if not pending:
             state.delete_item(Key={"id": f"uploads#{user}"})  # every job is done: nothing left to refresh
         return pending
+
+
+def _logs_of(user: str) -> str:
+    """The samples table's partition for a person's workout logs."""
+    return f"{user}#logs"
 
 
 def _job_id(job: UploadJob) -> str:

@@ -11,21 +11,19 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from skill.wearable.export import estimated_calories, to_fit
+from skill.wearable.jobs import DONE, FAILED, FITBIT, STRAVA, UploadJob
 
 log = logging.getLogger("backcoach.uploads")
 
-STRAVA, FITBIT = "strava", "fitbit"
-SERVICES = (STRAVA, FITBIT)
 FITBIT_API = "https://api.fitbit.com"
 FIRST_BACKOFF_S = 60
 MAX_BACKOFF_S = 6 * 3600
 LEASE_S = 300  # a job being uploaded is not picked up by another worker for this long
-PENDING, DONE, FAILED = "pending", "done", "failed"
 DUPLICATE = re.compile(r"duplicate of (?:activity )?(?:<a[^>]*>)?(\d+)")
 
 
@@ -148,24 +146,6 @@ class FitbitUploader:
         if answer.status_code in (400, 403):
             raise UploadError(f"Fitbit refused the activity ({answer.status_code})", permanent=True)
         raise UploadError(f"Fitbit answered {answer.status_code}")
-
-
-@dataclass(frozen=True)
-class UploadJob:
-    """One workout to send to one service. `user` is the person's hashed id; `next_try` is epoch seconds."""
-
-    user: str
-    service: str
-    started_at_ms: int
-    status: str = PENDING
-    attempts: int = 0
-    next_try: int = 0
-    result: str = ""  # the service's id for the workout when done; the last error otherwise
-    token: str = ""  # the access token to upload with (dropped once the job is done or failed)
-
-    def __repr__(self) -> str:  # never show the token, in logs or in test output
-        return (f"UploadJob(service={self.service!r}, started_at_ms={self.started_at_ms}, status={self.status!r}, "
-                f"attempts={self.attempts}, next_try={self.next_try}, result={self.result!r})")
 
 
 class UploadStore(Protocol):

@@ -18,8 +18,9 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from skill.storage.dynamodb import default_resource
+from skill.wearable.jobs import DONE, FAILED, FITBIT, PENDING, STRAVA, UploadJob
 from skill.wearable.store import DynamoWearableStore, SQLiteWearableStore
-from skill.wearable.uploads import DONE, FAILED, FITBIT, MAX_BACKOFF_S, PENDING, STRAVA, UploadJob, run_due, uploaders
+from skill.wearable.uploads import MAX_BACKOFF_S, run_due, uploaders
 from tests.conftest import START
 from tests.integration.conftest import REPO, FakeLambdaContext, LambdaEcho, free_port, load_lambda_app
 
@@ -312,3 +313,39 @@ def test_backcoach_upload_keeps_a_workout_it_has_no_token_for(tmp_path: Path, mo
     assert job.status == PENDING  # kept: a later `backcoach upload` with a token sends it
     monkeypatch.setenv("BACKCOACH_STRAVA_TOKEN", TOKEN)
     assert activity.credentials() == {STRAVA: TOKEN}
+
+
+def test_a_sample_from_the_same_millisecond_never_replaces_a_workout_log(jobs_store) -> None:
+    jobs_store.save_log(USER, LOG)
+    jobs_store.put_samples(USER, [(LOG["started_at_ms"], 97)], int(Clock.now))
+    assert jobs_store.logs(USER) == [LOG]
+    assert jobs_store.recent_samples(USER, LOG["started_at_ms"]) == [(LOG["started_at_ms"], 97)]
+
+
+def test_an_upload_refused_for_an_expired_token_goes_out_after_the_next_session_on_dynamodb(
+    services: str, table, samples_table, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Alexa refreshes linked tokens itself and sends the fresh one with each request: the next session hands
+    it to the waiting job, the worker's next run sends it, and the session after that clears the flag."""
+    monkeypatch.setenv("BACKCOACH_UPLOAD_SERVICE", STRAVA)
+    skill = load_lambda_app()
+    spec = importlib.util.spec_from_file_location("upload_app_refresh", REPO / "lambda" / "upload_app.py")
+    worker = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(worker)
+    worker.handler.uploader_for = local(services)
+    echo = LambdaEcho(skill, access_token="token-that-expired")
+    at = time.time()
+    echo.send("start_workout", at=at)
+    while echo.state.upload != "offered":
+        at += 240
+        echo.send("next", at=at)
+    echo.send("yes", at=at + 245)
+    assert worker.handler({"source": "aws.events"}, FakeLambdaContext()) == {PENDING: 1}
+    assert echo.attributes["record"]["settings"]["uploads_pending"] is True
+    echo.access_token = TOKEN  # Alexa refreshed the token
+    echo.send("status", at=at + 3600)  # any request that opens a session
+    assert worker.handler({"source": "aws.events"}, FakeLambdaContext()) == {DONE: 1}
+    echo.send("stop", at=at + 3700)
+    echo.send("status", at=at + 7200)
+    assert "uploads_pending" not in echo.attributes["record"]["settings"]
+    assert [s["auth"] for s in FakeServices.seen] == ["Bearer token-that-expired", f"Bearer {TOKEN}"]

@@ -24,8 +24,8 @@ from skill.engine.state import WorkoutState
 from skill.speech import prompts
 from skill.speech.ssml import BUDGET, Speech, check
 from skill.storage.sqlite import SQLitePersistenceAdapter
+from skill.wearable.jobs import STRAVA
 from skill.wearable.store import SQLiteWearableStore
-from skill.wearable.uploads import STRAVA
 from tests.robustness.conftest import TRIED
 
 MODEL = load_model()["interactionModel"]["languageModel"]

@@ -13,9 +13,9 @@ import yaml
 from samtranslator.translator.managed_policy_translator import ManagedPolicyLoader
 from samtranslator.translator.transform import transform
 
+from skill.wearable.jobs import SERVICES
 from skill.wearable.store import DUE_INDEX
 from skill.wearable.upload_worker import JOBS_PER_RUN
-from skill.wearable.uploads import SERVICES
 
 INFRASTRUCTURE = Path(__file__).resolve().parents[2] / "infrastructure"
 TEMPLATES = sorted(INFRASTRUCTURE.glob("*.yaml"))
