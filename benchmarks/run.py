@@ -8,6 +8,8 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import contextlib
+import hashlib
+import http.server
 import importlib.util
 import json
 import math
@@ -30,6 +32,7 @@ sys.path.insert(0, str(REPO))
 
 from skill.cli import envelopes  # noqa: E402
 from skill.speech.timing import estimate_seconds  # noqa: E402
+from tests.tables import table_from_template  # noqa: E402
 
 # Published prices, us-east-1, as of 2026-11 (aws.amazon.com/lambda/pricing, /dynamodb/pricing/on-demand).
 LAMBDA_ARM64_USD_PER_GB_SECOND = 0.0000133334
@@ -57,7 +60,6 @@ class Dynamo:
     def __enter__(self) -> Dynamo:
         import logging
 
-        import boto3
         from moto.server import ThreadedMotoServer
 
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
@@ -69,10 +71,7 @@ class Dynamo:
             "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "BACKCOACH_TABLE": "backcoach-bench",
         }
         os.environ.update(self.env)
-        boto3.resource("dynamodb").create_table(
-            TableName="backcoach-bench", KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST",
-        )
+        table_from_template("StateTable", "backcoach-bench")
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -114,10 +113,11 @@ class Context:
         return 7000
 
 
-def event(kind: str, at: float, user: str, session: str, new: bool, attributes: dict | None = None) -> dict:
+def event(kind: str, at: float, user: str, session: str, new: bool, attributes: dict | None = None,
+          access_token: str = "") -> dict:
     request = envelopes.launch_request(at) if kind == "launch" else envelopes.intent_request(kind, at)
     return envelopes.envelope(request, user=envelopes.user_id(user), device="bench", session_id=session,
-                              new_session=new, attributes=attributes)
+                              new_session=new, attributes=attributes, access_token=access_token)
 
 
 COLD = """
@@ -299,12 +299,87 @@ def sync_throughput(url: str, seconds: float, devices: int = 4) -> float:
     return accepted / (time.perf_counter() - started)
 
 
+class FakeFitbit(http.server.BaseHTTPRequestHandler):
+    """Fitbit's activity log endpoint on loopback: 201 and a log id, as the Web API answers."""
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        body = b'{"activityLog": {"logId": 555}}'
+        self.send_response(201)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def uploads(dynamo: Dynamo, jobs: int) -> dict[str, Any]:
+    """The upload path on DynamoDB: what the "yes" turn and each job cost in requests, and the worker's time
+    per job against the bare HTTP request it wraps (the same Fitbit form, posted with requests alone)."""
+    import threading
+
+    import requests
+
+    from skill.alexa.factory import skill_builder
+    from skill.storage.dynamodb import default_resource, dynamodb_adapter
+    from skill.wearable.store import DynamoWearableStore
+    from skill.wearable.uploads import FitbitUploader, run_due, uploaders
+
+    state = table_from_template("StateTable", "backcoach-bench-uploads")
+    samples = table_from_template("SamplesTable", "backcoach-bench-samples")
+    resource = default_resource()
+    store = DynamoWearableStore(state.name, samples.name, lambda: resource)
+    adapter = dynamodb_adapter(state.name, lambda: resource)
+    capacity = Capacity(resource.meta.client)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), FakeFitbit)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    handler = skill_builder(adapter, wearable=store, upload_service="fitbit").lambda_handler()
+    yes_calls: Counter[str] = Counter()
+    logs = []
+    for i in range(jobs):  # each person finishes a circuit and says yes
+        at, attributes, kind, new, user = time.time() - 7200, {}, "StartWorkoutIntent", True, f"u{i}"
+        while True:
+            answer = handler(event(kind, at, user, f"s-{user}", new, attributes, "bench-token"), Context())
+            attributes = answer.get("sessionAttributes") or {}
+            at += estimate_seconds(answer["response"]["outputSpeech"]["ssml"]) + 1
+            if (attributes.get("record") or {}).get("workout", {}).get("upload") == "offered":
+                break
+            kind, new = "AMAZON.NextIntent", False
+        capacity.calls.clear()
+        handler(event("AMAZON.YesIntent", at, user, f"s-{user}", False, attributes, "bench-token"), Context())
+        yes_calls += capacity.calls
+        logs.append(store.logs(hashlib.sha256(envelopes.user_id(user).encode()).hexdigest())[-1])
+    capacity.calls.clear()
+    started = time.perf_counter()
+    done = []
+    while len(done) < jobs:
+        done += run_due(store, uploaders(fitbit_base=base), limit=jobs)
+    worker_s = (time.perf_counter() - started) / jobs
+    worker_calls = dict(capacity.calls)
+    session = requests.Session()
+    started = time.perf_counter()
+    for log in logs:  # the baseline: the same request to the same server, nothing around it
+        FitbitUploader("bench-token", session=session, base_url=base).upload(log, [])
+    baseline_s = (time.perf_counter() - started) / jobs
+    server.shutdown()
+    server.server_close()
+    return {"jobs": jobs, "sent": sum(1 for job in done if job.status == "done"),
+            "yes_turn_calls": {k: v / jobs for k, v in yes_calls.items()},
+            "worker_calls_per_job": {k: v / jobs for k, v in worker_calls.items()},
+            "worker_ms_per_job": worker_s * 1000, "baseline_ms_per_job": baseline_s * 1000,
+            "ratio": worker_s / baseline_s}
+
+
 def package() -> dict[str, Any]:
     from skill.cli.build import build
 
     with tempfile.TemporaryDirectory() as scratch:
         result = build(Path(scratch), "arn:aws:lambda:us-east-1:123456789012:function:bench")
-        return {"zip_mb": result.zip_bytes / 1e6, "unzipped_mb": result.unzipped_bytes / 1e6, "files": result.files}
+        return {"zip_mb": result.zip_bytes / 1e6, "unzipped_mb": result.unzipped_bytes / 1e6, "files": result.files,
+                "uploads_zip_mb": result.uploads_zip_bytes / 1e6}
 
 
 def cost(cold: dict[str, Any], warm: dict[str, Any]) -> dict[str, Any]:
@@ -337,7 +412,8 @@ def main(argv: list[str] | None = None) -> int:
     with Dynamo() as dynamo:
         cold = cold_start(dynamo, runs)
         warm = warm_turns(dynamo, circuits)
-    results = {"machine": machine(), "quick": args.quick, "cold_start": cold, "warm": warm,
+        upload = uploads(dynamo, 2 if args.quick else 20)
+    results = {"machine": machine(), "quick": args.quick, "cold_start": cold, "warm": warm, "uploads": upload,
                "web": web(seconds, clients=8, max_requests=400 if args.quick else 4000), "package": package()}
     results["cost_1000_workouts"] = cost(cold, warm)
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -349,6 +425,7 @@ def main(argv: list[str] | None = None) -> int:
 def table(r: dict[str, Any]) -> str:
     c, w, s, web_, p, cost_ = r["cold_start"], r["warm"]["turns"], r["warm"]["storage"], r["web"], r["package"], \
         r["cost_1000_workouts"]
+    u = r["uploads"]
     rows = [
         ("Cold start: import + LaunchRequest (median)", f"{c['skill']['total_ms']:.0f} ms",
          f"{c['baseline']['total_ms']:.0f} ms", f"{c['ratio']:.2f}x"),
@@ -368,7 +445,12 @@ def table(r: dict[str, Any]) -> str:
         ("Web endpoint, 8 clients", f"{web_['skill_rps']:.0f} req/s", f"{web_['baseline_rps']:.0f} req/s",
          f"{web_['ratio']:.2f}x"),
         ("Sync API heart-rate samples accepted", f"{web_['sync_samples_per_s']:.0f} /s", "", ""),
+        ("Upload worker, per job (Fitbit on loopback)", f"{u['worker_ms_per_job']:.1f} ms",
+         f"{u['baseline_ms_per_job']:.1f} ms", f"{u['ratio']:.2f}x"),
+        ("DynamoDB requests: the \"yes\" turn / each job", f"{sum(u['yes_turn_calls'].values()):.0f} / "
+         f"{sum(u['worker_calls_per_job'].values()):.1f}", "", ""),
         ("Lambda package", f"{p['zip_mb']:.1f} MB zip ({p['unzipped_mb']:.1f} MB unzipped)", "", ""),
+        ("Upload worker package", f"{p['uploads_zip_mb']:.1f} MB zip", "", ""),
         (f"Cost of {WORKOUTS} workouts (Lambda + DynamoDB)",
          f"${cost_['total_usd']:.4f} (${cost_['lambda_usd']:.4f} + ${cost_['dynamodb_usd']:.4f})", "", ""),
     ]

@@ -119,8 +119,10 @@ class Coach:
         for seg in state.timeline:
             if offset < seg.end_ms:
                 phase = DOING if offset >= seg.start_ms else READY
+                # Cut off before the end: an upload offer at the end of this response was never heard.
+                upload = "" if state.upload == OFFERED else state.upload
                 return replace(state.at(plan.steps[seg.step].key, phase), updated_at_ms=now_ms, done=done,
-                               step_started_ms=state.response_at_ms + seg.start_ms)
+                               step_started_ms=state.response_at_ms + seg.start_ms, upload=upload)
         after = state.timeline[-1].step + 1
         heard_all_at = min(now_ms, state.response_at_ms + state.timeline[-1].end_ms)
         if after >= len(plan.steps):

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 STRAVA, FITBIT = "strava", "fitbit"
 SERVICES = (STRAVA, FITBIT)
 PENDING, DONE, FAILED = "pending", "done", "failed"
+# How a pending job's result starts when only a fresh access token can help: a refresh makes it due at once.
+WAITING_FOR_TOKEN = "waiting for a fresh access token"
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from skill.wearable.jobs import PENDING, UploadJob
+from skill.wearable.jobs import PENDING, WAITING_FOR_TOKEN, UploadJob
 
 SAMPLE_TTL_S = 30 * 24 * 3600  # heart rate is kept a month, for exports of recent workouts
 PAIRING_TTL_S = 10 * 60
@@ -163,8 +163,9 @@ class SQLiteWearableStore:
     def refresh_upload_token(self, user: str, service: str, token: str, due: int) -> int:
         with self._lock:
             self._db.execute(
-                "UPDATE uploads SET token = ?, next_try = MIN(next_try, ?) WHERE user = ? AND service = ? "
-                "AND status = ? AND token != ?", (token, due, user, service, PENDING, token),
+                "UPDATE uploads SET token = ?, next_try = CASE WHEN result LIKE ? THEN MIN(next_try, ?) ELSE next_try "
+                "END WHERE user = ? AND service = ? AND status = ? AND token != ?",
+                (token, WAITING_FOR_TOKEN + "%", due, user, service, PENDING, token),
             )
             return int(self._db.execute("SELECT COUNT(*) FROM uploads WHERE user = ? AND status = ?",
                                         (user, PENDING)).fetchone()[0])
@@ -324,7 +325,9 @@ class DynamoWearableStore:
                 continue
             pending += 1
             if job.service == service and job.token != token:
-                self.save_upload(replace(job, token=token, next_try=min(job.next_try, due)))
+                waiting = job.result.startswith(WAITING_FOR_TOKEN)  # others keep their backoff (or lease)
+                next_try = min(job.next_try, due) if waiting else job.next_try
+                self.save_upload(replace(job, token=token, next_try=next_try))
         if not pending:
             state.delete_item(Key={"id": f"uploads#{user}"})  # every job is done: nothing left to refresh
         return pending

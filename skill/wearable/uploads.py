@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from skill.wearable.export import estimated_calories, to_fit
-from skill.wearable.jobs import DONE, FAILED, FITBIT, STRAVA, UploadJob
+from skill.wearable.jobs import DONE, FAILED, FITBIT, STRAVA, WAITING_FOR_TOKEN, UploadJob
 
 log = logging.getLogger("backcoach.uploads")
 
@@ -171,9 +171,12 @@ def run_due(
     now = int(clock())
     finished = []
     for job in store.due_uploads(now, limit):
-        if not store.claim_upload(job, now + LEASE_S):
-            continue  # another worker has it
-        finished.append(_attempt(store, job, uploader_for, now))
+        try:
+            if not store.claim_upload(job, now + LEASE_S):
+                continue  # another worker has it
+            finished.append(_attempt(store, job, uploader_for, now))
+        except Exception as e:  # noqa: BLE001 - a storage fault: the lease runs out and the job is tried again
+            log.error("upload job not tried service=%s error=%s", job.service, type(e).__name__)
     return finished
 
 
@@ -187,7 +190,8 @@ def _attempt(
     if workout is None:
         outcome = replace(job, status=FAILED, attempts=attempts, result="workout log not found", token="")
     elif uploader is None:
-        outcome = replace(job, attempts=attempts, next_try=now + MAX_BACKOFF_S, result="no access token")
+        outcome = replace(job, attempts=attempts, next_try=now + MAX_BACKOFF_S,
+                          result=f"{WAITING_FOR_TOKEN} (no access token)")
     else:
         samples = [s for s in store.recent_samples(job.user, job.started_at_ms) if s[0] <= workout["finished_at_ms"]]
         try:
@@ -195,6 +199,8 @@ def _attempt(
             outcome = replace(job, status=DONE, attempts=attempts, next_try=now, result=result, token="")
         except UploadError as e:
             outcome = _failed(job, e, now)
+        except Exception as e:  # noqa: BLE001 - an answer no client expected: back off like any failure
+            outcome = _failed(job, UploadError(f"unexpected {type(e).__name__}"), now)
     store.save_upload(outcome)
     level = logging.INFO if outcome.status == DONE else logging.WARNING
     log.log(level, "upload service=%s status=%s attempts=%d reason=%s", job.service, outcome.status,
@@ -207,8 +213,8 @@ def _failed(job: UploadJob, error: UploadError, now: int) -> UploadJob:
     if error.permanent:
         return replace(job, status=FAILED, attempts=attempts, result=str(error), token="")
     if error.unauthorized:  # wait for a fresh token (see refresh_upload_token), or try again much later
-        wait: float = MAX_BACKOFF_S
-    elif error.retry_after is not None:
+        return replace(job, attempts=attempts, next_try=now + MAX_BACKOFF_S, result=f"{WAITING_FOR_TOKEN} ({error})")
+    if error.retry_after is not None:
         wait = error.retry_after
     else:
         wait = min(MAX_BACKOFF_S, FIRST_BACKOFF_S * 2 ** job.attempts)

@@ -11,11 +11,11 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
 from skill.engine.state import WorkoutState
 from tests.events import event
+from tests.tables import table_from_template
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -45,19 +45,6 @@ def aws_env(dynamodb_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     return dynamodb_endpoint
-
-
-def table_from_template(resource: str, name: str) -> Any:
-    """Creates the table `resource` of infrastructure/template.yaml (keys, indexes, stream) as `name`: the code
-    never creates tables, so the tests run against exactly what is deployed."""
-    from tests.unit.test_infrastructure import INFRASTRUCTURE, load
-
-    declared = load(INFRASTRUCTURE / "template.yaml")["Resources"][resource]["Properties"]
-    shape = {key: declared[key] for key in ("KeySchema", "AttributeDefinitions", "GlobalSecondaryIndexes",
-                                            "StreamSpecification") if key in declared}
-    if "StreamSpecification" in shape:
-        shape["StreamSpecification"] = {"StreamEnabled": True, **shape["StreamSpecification"]}
-    return boto3.resource("dynamodb").create_table(TableName=name, BillingMode="PAY_PER_REQUEST", **shape)
 
 
 @pytest.fixture

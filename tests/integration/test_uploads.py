@@ -217,6 +217,16 @@ def test_an_expired_token_waits_for_the_fresh_one_alexa_sends_next(services: str
     assert jobs_store.refresh_upload_token(USER, service, TOKEN, int(clock.now)) == 0  # nothing left pending
 
 
+def test_a_fresh_token_does_not_cut_short_the_backoff_of_a_service_that_is_down(services: str, jobs_store) -> None:
+    clock = Clock()
+    queue(jobs_store, FITBIT)
+    FakeServices.mode[FITBIT] = "down"
+    [job] = run_due(jobs_store, local(services), clock)
+    assert jobs_store.refresh_upload_token(USER, FITBIT, "newer-token", 0) == 1
+    [kept] = jobs_store.uploads(USER)
+    assert kept.next_try == job.next_try > clock.now and kept.token == "newer-token"  # used at its next try
+
+
 def test_two_workers_never_send_one_job_twice(services: str, jobs_store) -> None:
     queue(jobs_store, FITBIT)
     [seen] = jobs_store.due_uploads(int(Clock.now), 10)
@@ -308,7 +318,7 @@ def test_backcoach_upload_keeps_a_workout_it_has_no_token_for(tmp_path: Path, mo
     store.save_log(activity.person("local-user"), LOG)
     assert main(["upload", "--service", "strava", "--db", str(db)]) == 0
     out = capsys.readouterr().out
-    assert "strava upload kept for later (no access token)" in out and "(no access token configured)" in out
+    assert "strava upload kept for later" in out and "(no access token configured)" in out
     [job] = store.uploads(activity.person("local-user"))
     assert job.status == PENDING  # kept: a later `backcoach upload` with a token sends it
     monkeypatch.setenv("BACKCOACH_STRAVA_TOKEN", TOKEN)

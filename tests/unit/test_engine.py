@@ -235,3 +235,14 @@ def test_upload_mid_workout_and_yes_or_no_out_of_context_keep_the_workout(coach:
         assert answer.result == result and not answer.end_session
         assert position(coach, answer.state) == position(coach, coach.settle(out.state, at))
         assert answer.state.upload == ""
+
+
+def test_an_offer_cut_off_by_a_barge_in_is_asked_again_at_the_new_end(coach: Coach) -> None:
+    out = finish(coach, LINKED)
+    last = out.state.timeline[-1].step
+    assert coach.settle(out.state, during(out, last)).upload == ""  # the question was never heard
+    back = coach.handle(out.state, replace(LINKED, name=Cmd.PREVIOUS), during(out, last))
+    assert back.result == "previous" and back.state.upload == "offered" and back.speech[-1].key == "upload_offer"
+    assert coach.settle(back.state, after(back)).upload == "offered"  # heard this time: a yes now sends it
+    yes = coach.handle(back.state, replace(LINKED, name=Cmd.YES), after(back))
+    assert yes.result == "upload_queued"

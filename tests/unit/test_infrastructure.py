@@ -6,41 +6,17 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
 from samtranslator.translator.managed_policy_translator import ManagedPolicyLoader
 from samtranslator.translator.transform import transform
 
 from skill.wearable.jobs import SERVICES
 from skill.wearable.store import DUE_INDEX
 from skill.wearable.upload_worker import JOBS_PER_RUN
+from tests.tables import INFRASTRUCTURE, load
 
-INFRASTRUCTURE = Path(__file__).resolve().parents[2] / "infrastructure"
 TEMPLATES = sorted(INFRASTRUCTURE.glob("*.yaml"))
-
-
-class _CfnLoader(yaml.SafeLoader):
-    """Reads CloudFormation short-form tags (!Ref, !GetAtt, !Sub) as their long forms."""
-
-
-def _tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
-    name = "Ref" if suffix == "Ref" else f"Fn::{suffix}"
-    if isinstance(node, yaml.ScalarNode):
-        value: Any = loader.construct_scalar(node)
-        if suffix == "GetAtt":
-            value = value.split(".", 1)
-    else:
-        value = loader.construct_sequence(node, deep=True)
-    return {name: value}
-
-
-_CfnLoader.add_multi_constructor("!", _tag)
-
-
-def load(path: Path) -> dict[str, Any]:
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=_CfnLoader)
 
 
 class NoManagedPolicies(ManagedPolicyLoader):
