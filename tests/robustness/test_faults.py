@@ -3,6 +3,7 @@ ingestion: nothing completed is lost, and nothing is counted twice."""
 
 from __future__ import annotations
 
+import contextlib
 import time
 import uuid
 from dataclasses import replace
@@ -16,8 +17,10 @@ from skill.engine.coach import Coach
 from skill.engine.commands import Cmd, Command
 from skill.speech import prompts
 from skill.wearable.companion import Companion
+from skill.wearable.jobs import DONE, FITBIT, UploadJob
 from skill.wearable.service import RateLimiter, SyncService, digest
 from skill.wearable.store import SQLiteWearableStore
+from skill.wearable.uploads import MAX_BACKOFF_S, UploadError, run_due
 from skill.web.sync import sync_blueprint
 from tests.integration.conftest import DynamoCalls, LambdaEcho
 from tests.integration.test_lambda_dynamodb import finished_moves, heard_by, speech, stored, stored_state
@@ -101,4 +104,80 @@ def test_ingestion_faults_lose_no_sample_and_store_none_twice(failing: set[int],
         ticks[0] += 100
     TRIED["ingestion faults injected"] += min(len(failing), store.calls)
     assert store.recent_samples("u" * 64, 0) == sorted(sent)
+    store.close()
+
+
+class FlakyJobs(SQLiteWearableStore):
+    """An upload store whose calls fail at the given call numbers, as DynamoDB does when throttled or down."""
+
+    def __init__(self, failing: set[int]) -> None:
+        super().__init__()
+        self.failing, self.calls, self.lost_results = failing, 0, 0
+
+    def _maybe_fail(self) -> None:
+        self.calls += 1
+        if self.calls in self.failing:
+            raise ConnectionError("injected")
+
+    def due_uploads(self, now: int, limit: int) -> list[UploadJob]:
+        self._maybe_fail()
+        return super().due_uploads(now, limit)
+
+    def claim_upload(self, job: UploadJob, until: int) -> bool:
+        self._maybe_fail()
+        return super().claim_upload(job, until)
+
+    def logs(self, user: str, since_ms: int = 0) -> list[dict[str, Any]]:
+        self._maybe_fail()
+        return super().logs(user, since_ms)
+
+    def save_upload(self, job: UploadJob) -> None:
+        try:
+            self._maybe_fail()
+        except ConnectionError:
+            self.lost_results += job.status == DONE  # sent, but the worker could not record it
+            raise
+        super().save_upload(job)
+
+
+class FlakyService:
+    """A service that answers each upload with an outage, a rate limit, nonsense, or success, in turn."""
+
+    service = FITBIT
+
+    def __init__(self, answers: list[str]) -> None:
+        self.answers, self.received = answers, []
+
+    def upload(self, workout: dict[str, Any], samples: list[tuple[int, int]]) -> str:
+        answer = self.answers.pop(0) if self.answers else "ok"
+        if answer == "down":
+            raise UploadError("Fitbit answered 503")
+        if answer == "limited":
+            raise UploadError("Fitbit rate limit", retry_after=3600)
+        if answer == "nonsense":
+            raise KeyError("activityLog")
+        self.received.append(workout["started_at_ms"])
+        return str(len(self.received))
+
+
+@given(failing=st.sets(st.integers(1, 60), max_size=12), jobs=st.integers(1, 5),
+       answers=st.lists(st.sampled_from(["down", "limited", "nonsense", "ok"]), max_size=10))
+def test_upload_faults_lose_no_workout(failing: set[int], jobs: int, answers: list[str]) -> None:
+    store = FlakyJobs(failing)
+    service = FlakyService(list(answers))
+    for i in range(jobs):
+        store.save_log("u" * 64, {"started_at_ms": 1_000 + i, "finished_at_ms": 2_000 + i, "sets": []})
+        store.add_upload(UploadJob("u" * 64, FITBIT, 1_000 + i, next_try=0, token="t"))
+    now = 1_800_000_000.0
+    for _ in range(60):  # the schedule wakes the worker again and again, hours apart
+        now += MAX_BACKOFF_S
+        with contextlib.suppress(ConnectionError):  # a failed query for due jobs fails the whole run
+            run_due(store, lambda service_name, token: service, clock=lambda at=now: at)
+        if all(job.status == DONE for job in store.uploads("u" * 64)):
+            break
+    TRIED["upload faults injected"] += min(len(failing), store.calls) + len(answers)
+    assert [job.status for job in store.uploads("u" * 64)] == [DONE] * jobs  # every workout got there
+    assert sorted(set(service.received)) == [1_000 + i for i in range(jobs)]
+    # Sent twice only when the worker could not record a success (at-least-once, never lost).
+    assert len(service.received) - jobs <= store.lost_results
     store.close()
