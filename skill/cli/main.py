@@ -14,6 +14,7 @@ from skill.settings import (
     ENV_HOST,
     ENV_PORT,
     ENV_SKILL_ID,
+    ENV_UPLOAD_SERVICE,
     Settings,
     load_settings,
     wearable_db_path,
@@ -171,8 +172,18 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     if verify and not skill_id:
         print(f"backcoach serve: set --skill-id or ${ENV_SKILL_ID}: requests are checked against it", file=sys.stderr)
         return 2
+    if settings.upload_service not in ("", "strava", "fitbit"):
+        print(f"backcoach serve: {ENV_UPLOAD_SERVICE} must be strava or fitbit (or unset)", file=sys.stderr)
+        return 2
+    wearable = wearable_store_from_settings(settings)
     app = create_app(adapter_from_settings(settings), skill_id, verify_signature=verify, verify_timestamp=verify,
-                     wearable=wearable_store_from_settings(settings))
+                     wearable=wearable, upload_service=settings.upload_service)
+    if settings.upload_service and wearable is not None:
+        import threading
+
+        from skill.wearable.upload_worker import upload_loop
+
+        upload_loop(wearable, threading.Event())  # the upload worker, in this process
     host, port = args.host or settings.host, args.port or settings.port
     print(f"Back Coach listening on http://{host}:{port}/ (health: /healthz)", flush=True)
     waitress.serve(app, host=host, port=port, threads=args.threads, ident="backcoach")

@@ -7,6 +7,7 @@ schedule (for retries); either way it tries whatever is due, so a missed or repe
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -48,3 +49,25 @@ def _trigger(event: dict[str, Any]) -> str:
     if isinstance(event, dict) and event.get("source") == "aws.events":
         return "schedule"
     return "direct"
+
+
+def upload_loop(
+    store: UploadStore, stop: threading.Event, every_seconds: float = 60,
+    uploader_for: Callable[[str, str], Uploader | None] | None = None,
+) -> threading.Thread:
+    """The worker for `backcoach serve` (self-hosted): a daemon thread that runs the due uploads every minute."""
+
+    def loop() -> None:
+        while not stop.is_set():
+            try:
+                counts = summary(run_due(store, uploader_for or uploaders(), limit=JOBS_PER_RUN))
+                if counts:
+                    log.info("upload run trigger=loop %s", " ".join(f"{k}={v}" for k, v in sorted(counts.items())))
+            except Exception as e:  # noqa: BLE001 - a storage fault: try again at the next tick
+                log.error("upload run failed error=%s", type(e).__name__)
+            stop.wait(every_seconds)
+
+    thread = threading.Thread(target=loop, name="backcoach-uploads", daemon=True)
+    thread.start()
+    return thread
+

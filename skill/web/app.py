@@ -45,6 +45,7 @@ def create_app(
     verify_timestamp: bool = True,
     content: Content | None = None,
     wearable: WearableStore | None = None,
+    upload_service: str = "",
 ) -> Flask:
     """The web app. Verification can only be turned off explicitly, and then every request says so in the log."""
     app = Flask("backcoach")
@@ -57,7 +58,7 @@ def create_app(
     insecure = not (verify_signature and verify_timestamp)
     if insecure:
         log.warning(INSECURE_WARNING)
-    skill = create_skill(adapter, content, skill_id or None, wearable)
+    skill = create_skill(adapter, content, skill_id or None, wearable, upload_service)
     skill_adapter = SkillAdapter(skill=skill, skill_id=skill_id, app=app)
     if wearable is not None:
         app.register_blueprint(sync_blueprint(SyncService(wearable)))

@@ -359,3 +359,21 @@ def test_an_upload_refused_for_an_expired_token_goes_out_after_the_next_session_
     echo.send("status", at=at + 7200)
     assert "uploads_pending" not in echo.attributes["record"]["settings"]
     assert [s["auth"] for s in FakeServices.seen] == ["Bearer token-that-expired", f"Bearer {TOKEN}"]
+
+
+def test_backcoach_serve_runs_the_upload_worker_in_its_own_thread(services: str, tmp_path: Path) -> None:
+    import threading
+
+    from skill.wearable.upload_worker import upload_loop
+
+    store = SQLiteWearableStore(tmp_path / "wearable.sqlite3")
+    queue(store, FITBIT, at=0)  # due at once on the wall clock the loop runs by
+    stop = threading.Event()
+    thread = upload_loop(store, stop, every_seconds=0.05, uploader_for=local(services))
+    deadline = time.monotonic() + 10
+    while store.uploads(USER)[0].status != DONE and time.monotonic() < deadline:
+        time.sleep(0.02)
+    stop.set()
+    thread.join(5)
+    assert store.uploads(USER)[0].status == DONE and not thread.is_alive()
+    assert len([s for s in FakeServices.seen if s["service"] == FITBIT]) == 1  # once, however many ticks

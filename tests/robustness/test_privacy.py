@@ -8,14 +8,27 @@ import logging
 import re
 import time
 
+import requests
+from requests.adapters import HTTPAdapter
+
 from skill.cli import envelopes
 from skill.speech.timing import estimate_seconds
 from skill.storage.sqlite import SQLitePersistenceAdapter
 from skill.wearable.companion import Companion, open_mhealth
 from skill.wearable.store import SQLiteWearableStore
+from skill.wearable.uploads import run_due, uploaders
 from skill.web.app import create_app
 
 USER = "amzn1.ask.account.PRIVATE-USER-ID-1234567890"
+LINKED_TOKEN = "Atza|PRIVATE-LINKED-ACCOUNT-TOKEN"
+
+
+class Nowhere(HTTPAdapter):
+    """Sends what is addressed to Strava to a port nothing listens on."""
+
+    def send(self, request, **kwargs):  # type: ignore[override]
+        request.url = request.url.replace("https://www.strava.com", "http://127.0.0.1:9")
+        return super().send(request, **kwargs)
 DEVICE = "amzn1.ask.device.PRIVATE-DEVICE-ID-0987654321"
 
 
@@ -32,14 +45,16 @@ def test_no_identifier_or_secret_reaches_the_logs(caplog) -> None:
     caplog.set_level(logging.DEBUG, logger="backcoach")
     caplog.set_level(logging.INFO)
     store, wearable = Broken(), SQLiteWearableStore()
-    client = create_app(store, "", verify_signature=False, verify_timestamp=False, wearable=wearable).test_client()
-    secrets: list[str] = [USER, DEVICE]
+    client = create_app(store, "", verify_signature=False, verify_timestamp=False, wearable=wearable,
+                        upload_service="strava").test_client()
+    secrets: list[str] = [USER, DEVICE, LINKED_TOKEN]
     now, attributes, session = time.time() - 1200, {}, "s1"
 
     def say(intent: str, new: bool = False, at: float | None = None) -> dict:
         nonlocal attributes
         body = envelopes.envelope(envelopes.intent_request(intent, at or now), user=USER, device=DEVICE,
-                                  session_id=session, new_session=new, attributes={} if new else attributes)
+                                  session_id=session, new_session=new, attributes={} if new else attributes,
+                                  access_token=LINKED_TOKEN)
         secrets.append(body["context"]["System"]["apiAccessToken"])
         answer = client.post("/", json=body).get_json()
         attributes = answer.get("sessionAttributes") or {}
@@ -61,11 +76,18 @@ def test_no_identifier_or_secret_reaches_the_logs(caplog) -> None:
                 headers={"Authorization": "Bearer not-a-token"})
     session = "s2"
     answer = say("StartWorkoutIntent", new=True)
-    while not answer["response"].get("shouldEndSession"):
+    while "send this workout" not in answer["response"]["outputSpeech"]["ssml"]:
         now += estimate_seconds(answer["response"]["outputSpeech"]["ssml"]) + 1
         Broken.fail = not Broken.fail  # every other save fails
         answer = say("AMAZON.NextIntent")
     Broken.fail = False
+    now += estimate_seconds(answer["response"]["outputSpeech"]["ssml"]) + 1
+    say("AMAZON.YesIntent")
+    # The worker tries Strava, which is unreachable here (a closed port): the failure is logged, the token not.
+    session_to_nowhere = requests.Session()
+    session_to_nowhere.mount("https://www.strava.com", Nowhere())
+    run_due(wearable, uploaders(strava_session=session_to_nowhere, poll_seconds=0.01))
+    assert "upload service=strava status=pending" in caplog.text
     say("UnpairWatchIntent", new=True)
     logged = caplog.text + json.dumps([r.args for r in caplog.records], default=str)
     assert len(caplog.records) > 10  # the flows above did log: user keys, results, failures
