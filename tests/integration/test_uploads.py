@@ -235,24 +235,34 @@ def test_two_workers_never_send_one_job_twice(services: str, jobs_store) -> None
     assert run_due(jobs_store, local(services), Clock()) == []  # claimed: not due for anyone else
 
 
-def test_a_finished_workout_is_offered_once_and_sent_by_the_worker_on_dynamodb(
-    services: str, table, samples_table, monkeypatch: pytest.MonkeyPatch, caplog,
-) -> None:
-    """The deployed path: the skill Lambda offers the upload with the linked account's token in the request,
-    "yes" queues it in DynamoDB, and the upload worker Lambda sends the FIT file to Strava."""
+@pytest.fixture
+def deployed(services: str, table, samples_table, monkeypatch: pytest.MonkeyPatch):
+    """The skill Lambda with Strava uploads on, and the upload worker Lambda pointed at the local server."""
     monkeypatch.setenv("BACKCOACH_UPLOAD_SERVICE", STRAVA)
-    skill = load_lambda_app()
-    spec = importlib.util.spec_from_file_location("upload_app_test", REPO / "lambda" / "upload_app.py")
+    spec = importlib.util.spec_from_file_location(f"upload_app_{id(table)}", REPO / "lambda" / "upload_app.py")
     worker = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(worker)
     worker.handler.uploader_for = local(services)
-    echo = LambdaEcho(skill, access_token=TOKEN)
+    return load_lambda_app(), worker
+
+
+def to_the_offer(echo: LambdaEcho) -> tuple[dict, float]:
+    """A circuit by "next", four minutes apart, up to the response that offers the upload; its answer, and a
+    time after it was heard."""
     at = time.time()
     answer = echo.send("start_workout", at=at)
     while echo.state.upload != "offered":
         at += 240
         answer = echo.send("next", at=at)
-    at += 240  # the last response has been heard
+    return answer, at + 240
+
+
+def test_a_finished_workout_is_offered_once_and_sent_by_the_worker_on_dynamodb(deployed, caplog) -> None:
+    """The deployed path: the skill Lambda offers the upload with the linked account's token in the request,
+    "yes" queues it in DynamoDB, and the upload worker Lambda sends the FIT file to Strava."""
+    skill, worker = deployed
+    echo = LambdaEcho(skill, access_token=TOKEN)
+    answer, at = to_the_offer(echo)
     speech = answer["response"]["outputSpeech"]["ssml"]
     assert "Shall I send this workout to Strava?" in speech and answer["response"]["shouldEndSession"] is False
     answer = echo.send("yes", at=at + 5)
@@ -332,24 +342,13 @@ def test_a_sample_from_the_same_millisecond_never_replaces_a_workout_log(jobs_st
     assert jobs_store.recent_samples(USER, LOG["started_at_ms"]) == [(LOG["started_at_ms"], 97)]
 
 
-def test_an_upload_refused_for_an_expired_token_goes_out_after_the_next_session_on_dynamodb(
-    services: str, table, samples_table, monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_an_upload_refused_for_an_expired_token_goes_out_after_the_next_session_on_dynamodb(deployed) -> None:
     """Alexa refreshes linked tokens itself and sends the fresh one with each request: the next session hands
     it to the waiting job, the worker's next run sends it, and the session after that clears the flag."""
-    monkeypatch.setenv("BACKCOACH_UPLOAD_SERVICE", STRAVA)
-    skill = load_lambda_app()
-    spec = importlib.util.spec_from_file_location("upload_app_refresh", REPO / "lambda" / "upload_app.py")
-    worker = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(worker)
-    worker.handler.uploader_for = local(services)
+    skill, worker = deployed
     echo = LambdaEcho(skill, access_token="token-that-expired")
-    at = time.time()
-    echo.send("start_workout", at=at)
-    while echo.state.upload != "offered":
-        at += 240
-        echo.send("next", at=at)
-    echo.send("yes", at=at + 245)
+    _, at = to_the_offer(echo)
+    echo.send("yes", at=at + 5)
     assert worker.handler({"source": "aws.events"}, FakeLambdaContext()) == {PENDING: 1}
     assert echo.attributes["record"]["settings"]["uploads_pending"] is True
     echo.access_token = TOKEN  # Alexa refreshed the token
