@@ -58,8 +58,8 @@ class WearableStore(Protocol):
     def save_upload(self, job: UploadJob) -> None: ...
 
     def refresh_upload_token(self, user: str, service: str, token: str, due: int) -> int:
-        """Gives the person's pending jobs for `service` a fresh token, due by `due` (epoch s; 0: at once);
-        returns how many of their jobs are still pending."""
+        """Gives the person's pending jobs for `service` a fresh token; those that were waiting for one become due
+        by `due` (epoch s; 0: at once), the others keep their backoff. Returns how many jobs are still pending."""
 
 
 class SQLiteWearableStore:
