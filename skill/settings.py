@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from skill.wearable.jobs import SERVICES
+
 ENV_DB = "BACKCOACH_DB"  # path of the embedded SQLite store (local runs)
 ENV_TABLE = "BACKCOACH_TABLE"  # DynamoDB table name (deployed); storage is DynamoDB when it is set
 ENV_SAMPLES_TABLE = "BACKCOACH_SAMPLES_TABLE"  # DynamoDB table of heart-rate samples (deployed)
@@ -49,6 +51,13 @@ def load_settings() -> Settings:
         host=os.environ.get(ENV_HOST, "127.0.0.1"),
         port=int(os.environ.get(ENV_PORT, "8080")),
     )
+
+
+def upload_service_problem(settings: Settings) -> str:
+    """Why the configured upload service cannot be used ("" when it can, or when uploads are off)."""
+    if settings.upload_service in ("", *SERVICES):
+        return ""
+    return f"{ENV_UPLOAD_SERVICE} must be one of {', '.join(SERVICES)} (or unset)"
 
 
 def wearable_db_path(db_path: Path) -> Path:

@@ -9,8 +9,7 @@ from typing import Any
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 
 from skill.alexa.factory import skill_builder
-from skill.settings import ENV_TABLE, ENV_UPLOAD_SERVICE, load_settings
-from skill.wearable.jobs import SERVICES
+from skill.settings import ENV_TABLE, load_settings, upload_service_problem
 
 LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
@@ -28,8 +27,8 @@ class LazySkillHandler:
             if not settings.table:
                 raise RuntimeError(f"{ENV_TABLE} is not set: the Lambda function needs its DynamoDB table")
             logging.getLogger().setLevel(settings.log_level)
-            if settings.upload_service not in ("", *SERVICES):
-                raise RuntimeError(f"{ENV_UPLOAD_SERVICE} must be one of {', '.join(SERVICES)} (or unset)")
+            if upload_service_problem(settings):
+                raise RuntimeError(upload_service_problem(settings))
             from skill.storage.select import adapter_from_settings, wearable_store_from_settings
 
             self.adapter = adapter_from_settings(settings)

@@ -14,9 +14,9 @@ from skill.settings import (
     ENV_HOST,
     ENV_PORT,
     ENV_SKILL_ID,
-    ENV_UPLOAD_SERVICE,
     Settings,
     load_settings,
+    upload_service_problem,
     wearable_db_path,
 )
 
@@ -172,8 +172,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     if verify and not skill_id:
         print(f"backcoach serve: set --skill-id or ${ENV_SKILL_ID}: requests are checked against it", file=sys.stderr)
         return 2
-    if settings.upload_service not in ("", "strava", "fitbit"):
-        print(f"backcoach serve: {ENV_UPLOAD_SERVICE} must be strava or fitbit (or unset)", file=sys.stderr)
+    if upload_service_problem(settings):
+        print(f"backcoach serve: {upload_service_problem(settings)}", file=sys.stderr)
         return 2
     wearable = wearable_store_from_settings(settings)
     app = create_app(adapter_from_settings(settings), skill_id, verify_signature=verify, verify_timestamp=verify,

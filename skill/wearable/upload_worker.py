@@ -38,8 +38,12 @@ class LazyUploadWorker:
     def __call__(self, event: dict[str, Any], context: Any) -> dict[str, int]:
         jobs = run_due(self.build(), self.uploader_for or uploaders(), limit=JOBS_PER_RUN)
         counts = summary(jobs)
-        log.info("upload run trigger=%s %s", _trigger(event), " ".join(f"{k}={v}" for k, v in sorted(counts.items())))
+        _log_run(_trigger(event), counts)
         return counts
+
+
+def _log_run(trigger: str, counts: dict[str, int]) -> None:
+    log.info("upload run trigger=%s %s", trigger, " ".join(f"{k}={v}" for k, v in sorted(counts.items())))
 
 
 def _trigger(event: dict[str, Any]) -> str:
@@ -62,7 +66,7 @@ def upload_loop(
             try:
                 counts = summary(run_due(store, uploader_for or uploaders(), limit=JOBS_PER_RUN))
                 if counts:
-                    log.info("upload run trigger=loop %s", " ".join(f"{k}={v}" for k, v in sorted(counts.items())))
+                    _log_run("loop", counts)
             except Exception as e:  # noqa: BLE001 - a storage fault: try again at the next tick
                 log.error("upload run failed error=%s", type(e).__name__)
             stop.wait(every_seconds)

@@ -376,3 +376,11 @@ def test_backcoach_serve_runs_the_upload_worker_in_its_own_thread(services: str,
     thread.join(5)
     assert store.uploads(USER)[0].status == DONE and not thread.is_alive()
     assert len([s for s in FakeServices.seen if s["service"] == FITBIT]) == 1  # once, however many ticks
+
+
+def test_an_unknown_upload_service_is_refused_at_start(monkeypatch, capsys) -> None:
+    from skill.cli.main import main
+
+    monkeypatch.setenv("BACKCOACH_UPLOAD_SERVICE", "garmin")
+    assert main(["serve", "--skill-id", "amzn1.ask.skill.x"]) == 2
+    assert "BACKCOACH_UPLOAD_SERVICE must be one of strava, fitbit" in capsys.readouterr().err
