@@ -6,8 +6,25 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.skill_builder import CustomSkillBuilder
+
+
+class MemoryAdapter(AbstractPersistenceAdapter):
+    """The persistence adapter a hello skill would use in memory: a dict per user."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, dict[str, Any]] = {}
+
+    def get_attributes(self, request_envelope: Any) -> dict[str, Any]:
+        return dict(self.items.get(request_envelope.context.system.user.user_id, {}))
+
+    def save_attributes(self, request_envelope: Any, attributes: dict[str, Any]) -> None:
+        self.items[request_envelope.context.system.user.user_id] = dict(attributes)
+
+    def delete_attributes(self, request_envelope: Any) -> None:
+        self.items.pop(request_envelope.context.system.user.user_id, None)
 
 
 class CountingHandler(AbstractRequestHandler):

@@ -7,8 +7,7 @@ import argparse
 import waitress
 from flask import Flask
 
-from benchmarks.baseline_skill import builder
-from skill.storage.sqlite import SQLitePersistenceAdapter
+from benchmarks.baseline_skill import MemoryAdapter, builder
 from skill.web.oscrypto_fix import load_oscrypto
 
 
@@ -23,7 +22,7 @@ def main() -> None:
     app = Flask("baseline")
     app.config["ASK_SDK_VERIFY_SIGNATURE"] = False
     app.config["ASK_SDK_VERIFY_TIMESTAMP"] = False
-    adapter = SkillAdapter(skill=builder(SQLitePersistenceAdapter(args.db)).create(), skill_id="", app=app)
+    adapter = SkillAdapter(skill=builder(MemoryAdapter()).create(), skill_id="", app=app)
     app.add_url_rule("/", "alexa", adapter.dispatch_request, methods=["POST"])
     app.add_url_rule("/healthz", "health", lambda: {"status": "ok"})
     waitress.serve(app, host="127.0.0.1", port=args.port, threads=8)

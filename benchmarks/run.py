@@ -174,16 +174,28 @@ def baseline_turns(handler: Any, user: str, turns: int) -> list[float]:
     return times
 
 
-def warm_turns(dynamo: Dynamo, circuits: int) -> dict[str, Any]:
-    from benchmarks.baseline_skill import builder, dynamodb_builder
-    from skill.alexa.factory import skill_builder
-    from skill.storage.sqlite import SQLitePersistenceAdapter
+def lambda_handler(skill: Any) -> Any:
+    """A built skill as a Lambda handler, as the entry module serves it."""
 
-    memory = skill_builder(SQLitePersistenceAdapter()).lambda_handler()
+    def handler(event_body: dict[str, Any], context: Any) -> dict[str, Any]:
+        envelope = skill.serializer.deserialize(json.dumps(event_body), "ask_sdk_model.RequestEnvelope")
+        return skill.serializer.serialize(skill.invoke(request_envelope=envelope, context=context))
+
+    return handler
+
+
+def warm_turns(dynamo: Dynamo, circuits: int) -> dict[str, Any]:
+    from benchmarks.baseline_skill import MemoryAdapter, builder, dynamodb_builder
+    from skill.bootstrap import build_skill
+    from skill.storage.dynamo import client as dynamo_client
+    from skill.storage.stores import sqlite_stores
+
+    skill = build_skill(sqlite_stores())
+    memory = lambda_handler(skill)
     app = load(REPO / "lambda" / "app.py")
     app.handler.build()
-    capacity = Capacity(app.handler.adapter.dynamodb.meta.client)
-    base_memory = builder(SQLitePersistenceAdapter()).lambda_handler()
+    capacity = Capacity(dynamo_client())
+    base_memory = builder(MemoryAdapter()).lambda_handler()
     base_dynamo = dynamodb_builder().lambda_handler()
     circuit(memory, "warmup"), circuit(app.handler, "warmup")  # imports and first-use costs out of the way
     baseline_turns(base_memory, "warmup", 3), baseline_turns(base_dynamo, "warmup", 3)
@@ -275,7 +287,7 @@ def web(seconds: float, clients: int, max_requests: int) -> dict[str, Any]:
 def sync_throughput(url: str, seconds: float, devices: int = 4) -> float:
     """Heart-rate samples accepted per second: `devices` paired companions posting full batches in turn (each
     within the API's per-device limit of two batches a second, after its burst)."""
-    from skill.wearable.companion import Companion, http_transport, open_mhealth
+    from skill.companion.stream import Companion, http_transport, open_mhealth
 
     tokens = []
     for n in range(devices):
@@ -322,21 +334,19 @@ def uploads(dynamo: Dynamo, jobs: int) -> dict[str, Any]:
 
     import requests
 
-    from skill.alexa.factory import skill_builder
-    from skill.storage.dynamodb import default_resource, dynamodb_adapter
-    from skill.wearable.store import DynamoWearableStore
-    from skill.wearable.uploads import FitbitUploader, run_due, uploaders
+    from skill.activity.uploaders import FitbitUploader, uploaders
+    from skill.bootstrap import build_skill, build_upload_worker
+    from skill.storage.dynamo import client as dynamo_client
+    from skill.storage.stores import dynamo_stores
 
     state = table_from_template("StateTable", "backcoach-bench-uploads")
     samples = table_from_template("SamplesTable", "backcoach-bench-samples")
-    resource = default_resource()
-    store = DynamoWearableStore(state.name, samples.name, lambda: resource)
-    adapter = dynamodb_adapter(state.name, lambda: resource)
-    capacity = Capacity(resource.meta.client)
+    store = dynamo_stores(state.name, samples.name)
+    capacity = Capacity(dynamo_client())
     server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), FakeFitbit)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
-    handler = skill_builder(adapter, wearable=store, upload_service="fitbit").lambda_handler()
+    handler = lambda_handler(build_skill(store, upload_service="fitbit"))
     yes_calls: Counter[str] = Counter()
     logs = []
     for i in range(jobs):  # each person finishes a circuit and says yes
@@ -351,12 +361,12 @@ def uploads(dynamo: Dynamo, jobs: int) -> dict[str, Any]:
         capacity.calls.clear()
         handler(event("AMAZON.YesIntent", at, user, f"s-{user}", False, attributes, "bench-token"), Context())
         yes_calls += capacity.calls
-        logs.append(store.logs(hashlib.sha256(envelopes.user_id(user).encode()).hexdigest())[-1])
+        logs.append(store.logs.logs(hashlib.sha256(envelopes.user_id(user).encode()).hexdigest())[-1])
     capacity.calls.clear()
     started = time.perf_counter()
     done = []
     while len(done) < jobs:
-        done += run_due(store, uploaders(fitbit_base=base), limit=jobs)
+        done += build_upload_worker(store, uploaders(fitbit_base=base)).run_due(limit=jobs)
     worker_s = (time.perf_counter() - started) / jobs
     worker_calls = dict(capacity.calls)
     session = requests.Session()

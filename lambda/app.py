@@ -1,5 +1,4 @@
 """AWS Lambda entry point of the Alexa skill: `app.handler`."""
+from skill.bootstrap import lambda_skill
 
-from skill.alexa.entry import LazySkillHandler
-
-handler = LazySkillHandler()
+handler = lambda_skill()

@@ -1,5 +1,4 @@
-"""AWS Lambda entry point of the wearable sync API: `sync_app.handler`."""
+"""AWS Lambda entry point of the heart-rate sync API: `sync_app.handler`."""
+from skill.bootstrap import lambda_sync
 
-from skill.wearable.lambda_entry import LazySyncHandler
-
-handler = LazySyncHandler()
+handler = lambda_sync()

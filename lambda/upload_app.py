@@ -1,5 +1,4 @@
 """AWS Lambda entry point of the upload worker: `upload_app.handler`."""
+from skill.bootstrap import lambda_uploads
 
-from skill.wearable.upload_worker import LazyUploadWorker
-
-handler = LazyUploadWorker()
+handler = lambda_uploads()

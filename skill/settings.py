@@ -6,8 +6,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from skill.wearable.jobs import SERVICES
-
 ENV_DB = "BACKCOACH_DB"  # path of the embedded SQLite store (local runs)
 ENV_TABLE = "BACKCOACH_TABLE"  # DynamoDB table name (deployed); storage is DynamoDB when it is set
 ENV_SAMPLES_TABLE = "BACKCOACH_SAMPLES_TABLE"  # DynamoDB table of heart-rate samples (deployed)
@@ -20,6 +18,10 @@ ENV_UPLOAD_SERVICE = "BACKCOACH_UPLOAD_SERVICE"  # deployed: the service of the 
 ENV_HOST = "BACKCOACH_HOST"  # where `backcoach serve` listens
 ENV_PORT = "BACKCOACH_PORT"
 ENV_STATE_HOME = "XDG_STATE_HOME"
+
+# The services a finished workout can be uploaded to (the skill's account linking names one of them).
+STRAVA, FITBIT = "strava", "fitbit"
+SERVICES = (STRAVA, FITBIT)
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,7 @@ class Settings:
 
 
 def default_db_path() -> Path:
-    """The local store; the wearable data sits beside it (see wearable_db_path)."""
+    """The local store; logs, uploads and heart rate sit in a file beside it (see skill.storage.stores)."""
     state_home = os.environ.get(ENV_STATE_HOME) or str(Path.home() / ".local" / "state")
     return Path(state_home) / "backcoach" / "backcoach.sqlite3"
 
@@ -58,7 +60,3 @@ def upload_service_problem(settings: Settings) -> str:
     if settings.upload_service in ("", *SERVICES):
         return ""
     return f"{ENV_UPLOAD_SERVICE} must be one of {', '.join(SERVICES)} (or unset)"
-
-
-def wearable_db_path(db_path: Path) -> Path:
-    return db_path.with_name(db_path.stem + "-wearable" + db_path.suffix)

@@ -8,15 +8,14 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-from skill.alexa.factory import create_skill
 from skill.alexa.interaction_model import load_model
+from skill.bootstrap import build_skill
 from skill.cli.chat import Chat
 from skill.cli.nlu import Nlu
 from skill.content import Content, load_content
 from skill.engine.coach import Coach
 from skill.speech.ssml import BUDGET, Speech
-from skill.storage.sqlite import SQLitePersistenceAdapter
-from skill.wearable.store import SQLiteWearableStore
+from skill.storage.stores import Stores, sqlite_stores
 
 # `make test` runs the short profile, the same examples every run (CI stays reproducible); `make fuzz` runs the
 # long one (HYPOTHESIS_PROFILE=long), exploring new examples each time.
@@ -52,20 +51,13 @@ def nlu() -> Nlu:
 
 
 @pytest.fixture
-def store() -> SQLitePersistenceAdapter:
-    adapter = SQLitePersistenceAdapter()
-    yield adapter
-    adapter.close()
+def store() -> Stores:
+    """Every store of a person's data (record, logs, uploads, pairing, heart rate), in memory."""
+    stores = sqlite_stores()
+    yield stores
+    stores.close()
 
 
 @pytest.fixture
-def activity() -> SQLiteWearableStore:
-    """The person's activity data (pairing, heart rate, workout logs), in memory."""
-    adapter = SQLiteWearableStore()
-    yield adapter
-    adapter.close()
-
-
-@pytest.fixture
-def chat(content: Content, nlu: Nlu, store: SQLitePersistenceAdapter) -> Chat:
-    return Chat(create_skill(store, content), nlu, content, start_at=START)
+def chat(content: Content, nlu: Nlu, store: Stores) -> Chat:
+    return Chat(build_skill(store, content), nlu, content, start_at=START)

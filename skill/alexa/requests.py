@@ -51,6 +51,15 @@ def request_time_ms(handler_input: HandlerInput) -> int:
     return int(timestamp.timestamp() * 1000)
 
 
+def record_key(handler_input: HandlerInput) -> str:
+    """Whose record a request reads and writes: the Alexa user id, as every release has keyed it."""
+    system = handler_input.request_envelope.context.system if handler_input.request_envelope.context else None
+    user_id = system.user.user_id if system and system.user else ""
+    if not user_id:
+        raise ValueError("the request names no user")
+    return user_id
+
+
 def person_key(handler_input: HandlerInput) -> str:
     """A one-way hash of the Alexa user id: how wearable data refers to a person."""
     system = handler_input.request_envelope.context.system if handler_input.request_envelope.context else None

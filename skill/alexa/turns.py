@@ -8,23 +8,22 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from decimal import Decimal
 from typing import Any
 
-from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.handler_input import HandlerInput
 
-from skill.alexa.requests import access_token, person_key, request_time_ms, user_key
+from skill.alexa.requests import access_token, person_key, record_key, request_time_ms, user_key
 from skill.engine.coach import Coach
 from skill.engine.commands import Cmd, Command, Outcome
 from skill.engine.history import with_entry
 from skill.engine.rest import Vitals, recovery_threshold
 from skill.engine.script import say
 from skill.engine.state import FINISHED, WorkoutState
-from skill.storage import VERSION, StaleWriteError
-from skill.wearable.jobs import UploadJob
-from skill.wearable.service import issue_pairing
-from skill.wearable.store import WearableStore
+from skill.heartrate.pairing import issue_pairing
+from skill.storage import StaleWriteError
+from skill.storage.records import VERSION
+from skill.storage.stores import Stores
+from skill.storage.uploads import UploadJob
 
 log = logging.getLogger("backcoach.storage")
 
@@ -41,15 +40,11 @@ UPLOADS_PENDING = "uploads_pending"  # setting: some upload of this person's is 
 
 
 class TurnRunner:
-    def __init__(
-        self, coach: Coach, adapter: AbstractPersistenceAdapter, wearable: WearableStore | None = None,
-        upload_service: str = "",
-    ) -> None:
+    def __init__(self, coach: Coach, stores: Stores, upload_service: str = "") -> None:
         """`upload_service` is the service people link their account with (Alexa account linking)."""
         self.coach = coach
-        self.adapter = adapter
-        self.wearable = wearable
-        self.upload_service = upload_service if wearable is not None else ""
+        self.stores = stores
+        self.upload_service = upload_service
 
     def run(self, handler_input: HandlerInput, command: Command) -> Outcome:
         envelope = handler_input.request_envelope
@@ -85,7 +80,7 @@ class TurnRunner:
     # -- reading and writing -------------------------------------------------------------------------
 
     def _read(self, handler_input: HandlerInput) -> dict[str, Any]:
-        stored = _plain(self.adapter.get_attributes(handler_input.request_envelope) or {})
+        stored = self.stores.records.load(record_key(handler_input)) or {}
         history = stored.get(HISTORY)
         return {
             WORKOUT: stored.get(WORKOUT),
@@ -128,8 +123,6 @@ class TurnRunner:
         new_record: dict[str, Any], outcome: Outcome, now: int,
     ) -> None:
         """Keeps the detailed log of a workout that just finished, or of one just abandoned for a new one."""
-        if self.wearable is None:
-            return
         logs = []
         after = outcome.state
         if (after is not None and len(new_record.get(HISTORY, [])) > len(record.get(HISTORY, []))) or (
@@ -141,7 +134,7 @@ class TurnRunner:
             logs.append(self.coach.workout_log(self.coach.settle(before, now), "abandoned"))
         for log_entry in filter(None, logs):
             try:
-                self.wearable.save_log(person_key(handler_input), log_entry)
+                self.stores.logs.save_log(person_key(handler_input), log_entry)
             except Exception as e:  # noqa: BLE001 - the summary is in the record; the detail can be lost
                 log.error("workout log not saved user=%s error=%s", user_key(handler_input), type(e).__name__)
 
@@ -149,16 +142,17 @@ class TurnRunner:
         self, handler_input: HandlerInput, command: Command, record: dict[str, Any], now: int
     ) -> Command:
         """Adds what the wearable side knows: a pairing code to speak, or the recent heart rate for rests."""
-        if self.wearable is None:
+        pairing, heart = self.stores.pairing, self.stores.samples
+        if pairing is None or heart is None:
             return command
         person = person_key(handler_input)
         try:
             if command.name is Cmd.PAIR:
-                return replace(command, code=issue_pairing(self.wearable, person, now // 1000))
+                return replace(command, code=issue_pairing(pairing, person, now // 1000))
             if command.name is Cmd.UNPAIR:
-                self.wearable.revoke(person)
+                pairing.revoke(person)
             elif command.name in PLAYING and record.get(WEARABLE, {}).get("paired"):
-                samples = self.wearable.recent_samples(person, now - HEART_RATE_WINDOW_MS)
+                samples = heart.recent_samples(person, now - HEART_RATE_WINDOW_MS)
                 settings = record.get(SETTINGS, {})
                 threshold = recovery_threshold(settings.get("age"), settings.get("recovery_bpm"))
                 return replace(command, vitals=Vitals(tuple(samples), threshold))
@@ -171,7 +165,7 @@ class TurnRunner:
     ) -> tuple[Command, dict[str, Any]]:
         """Tells the engine whether uploads are set up and linked; at the start of a session, hands the fresh
         access token Alexa sent to the person's uploads still waiting (an old token may have expired)."""
-        if not self.upload_service or self.wearable is None:
+        if not self.upload_service:
             return command, record
         token = access_token(handler_input)
         if command.name in UPLOADING:
@@ -179,8 +173,8 @@ class TurnRunner:
         settings = record.get(SETTINGS, {})
         if command.new_session and token and settings.get(UPLOADS_PENDING):
             try:
-                pending = self.wearable.refresh_upload_token(person_key(handler_input), self.upload_service, token,
-                                                             due=0)  # at once (the worker keeps its own clock)
+                pending = self.stores.uploads.refresh_upload_token(  # due at once (the worker keeps its own clock)
+                    person_key(handler_input), self.upload_service, token, due=0)
             except Exception as e:  # noqa: BLE001 - the worker keeps retrying with the token it has
                 log.error("upload token refresh failed user=%s error=%s", user_key(handler_input), type(e).__name__)
                 return command, record
@@ -190,13 +184,13 @@ class TurnRunner:
 
     def _queue_upload(self, handler_input: HandlerInput, outcome: Outcome) -> Outcome:
         """Queues the upload the engine agreed to; if it cannot be queued, says so and keeps the offer open."""
-        if outcome.result != "upload_queued" or outcome.state is None or self.wearable is None:
+        if outcome.result != "upload_queued" or outcome.state is None:
             return outcome
         # Due at once (0): the request's clock and the worker's may differ.
         job = UploadJob(user=person_key(handler_input), service=self.upload_service,
                         started_at_ms=outcome.state.started_at_ms, next_try=0, token=access_token(handler_input))
         try:
-            self.wearable.add_upload(job)  # False: already queued, which is as good
+            self.stores.uploads.add_upload(job)  # False: already queued, which is as good
         except Exception as e:  # noqa: BLE001
             log.error("upload not queued user=%s error=%s", user_key(handler_input), type(e).__name__)
             state = replace(outcome.state, upload="")
@@ -218,7 +212,7 @@ class TurnRunner:
         while True:
             attempt = {**new_record, VERSION: record.get(VERSION, 0) + 1}
             try:
-                self.adapter.save_attributes(handler_input.request_envelope, attempt)
+                self.stores.records.save(record_key(handler_input), attempt, attempt[VERSION])
                 return outcome, attempt, False
             except StaleWriteError:
                 tries_left -= 1
@@ -247,14 +241,3 @@ class TurnRunner:
         if not outcome.speech:
             return outcome
         return replace(outcome, speech=(*outcome.speech, say("save_failed")))
-
-
-def _plain(value: Any) -> Any:
-    """DynamoDB hands numbers back as Decimal; the session and the engine want plain JSON values."""
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value

@@ -11,12 +11,14 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from skill.activity.export import to_fit, to_tcx
+from skill.activity.worker import UploadWorker
+from skill.bootstrap import build_upload_worker
 from skill.cli.envelopes import user_id
-from skill.settings import ENV_FITBIT_TOKEN, ENV_STRAVA_TOKEN, Settings, wearable_db_path
-from skill.wearable.export import to_fit, to_tcx
-from skill.wearable.jobs import DONE, FAILED, FITBIT, STRAVA, UploadJob
-from skill.wearable.store import SQLiteWearableStore
-from skill.wearable.uploads import run_due, uploaders
+from skill.settings import ENV_FITBIT_TOKEN, ENV_STRAVA_TOKEN, FITBIT, STRAVA, Settings
+from skill.storage.logs import LogStore
+from skill.storage.stores import Stores, sqlite_stores
+from skill.storage.uploads import DONE, FAILED, UploadJob
 
 CREDENTIALS = Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config")) / "backcoach" / "credentials.toml"
 
@@ -25,11 +27,11 @@ def person(user: str) -> str:
     return hashlib.sha256(user_id(user).encode()).hexdigest()
 
 
-def _store(args: argparse.Namespace, settings: Settings) -> SQLiteWearableStore:
-    return SQLiteWearableStore(wearable_db_path(args.db or settings.db_path))
+def _store(args: argparse.Namespace, settings: Settings) -> Stores:
+    return sqlite_stores(args.db or settings.db_path)
 
 
-def _chosen(store: SQLiteWearableStore, who: str, started_at: int | None) -> dict[str, Any] | None:
+def _chosen(store: LogStore, who: str, started_at: int | None) -> dict[str, Any] | None:
     logs = store.logs(who)
     if started_at is not None:
         return next((entry for entry in logs if entry["started_at_ms"] == started_at), None)
@@ -39,11 +41,11 @@ def _chosen(store: SQLiteWearableStore, who: str, started_at: int | None) -> dic
 def export_command(args: argparse.Namespace, settings: Settings) -> int:
     store = _store(args, settings)
     who = person(args.user)
-    workout = _chosen(store, who, args.workout)
+    workout = _chosen(store.logs, who, args.workout)
     if workout is None:
         print("No workout logged yet: finish (or start) one with `backcoach chat` first.", file=sys.stderr)
         return 1
-    samples = store.recent_samples(who, workout["started_at_ms"])
+    samples = store.samples.recent_samples(who, workout["started_at_ms"]) if store.samples else []
     data = (to_fit if args.format == "fit" else to_tcx)(workout, samples)
     args.out.write_bytes(data)
     moves = sum(1 for s in workout["sets"] if s["kind"] == "move")
@@ -66,10 +68,10 @@ def credentials() -> dict[str, str]:
     return found
 
 
-def run_uploads(store: SQLiteWearableStore, uploader_for: Any = None, clock: Any = time.time) -> list[str]:
+def run_uploads(worker: UploadWorker) -> list[str]:
     """Runs the uploads that are due, as the deployed upload worker does; one line for each."""
     lines = []
-    for job in run_due(store, uploader_for or uploaders(), clock):
+    for job in worker.run_due():
         if job.status == DONE:
             lines.append(f"sent to {job.service}: {job.result}")
         elif job.status == FAILED:
@@ -85,18 +87,18 @@ def upload_command(args: argparse.Namespace, settings: Settings) -> int:
     tokens = credentials()
     now = int(time.time())
     if args.service:
-        workout = _chosen(store, who, args.workout)
+        workout = _chosen(store.logs, who, args.workout)
         if workout is None:
             print("No workout logged yet.", file=sys.stderr)
             return 1
         job = UploadJob(who, args.service, workout["started_at_ms"], next_try=now, token=tokens.get(args.service, ""))
-        if not store.add_upload(job):
+        if not store.uploads.add_upload(job):
             print(f"That workout is already queued or sent to {args.service}.")
     for service, token in tokens.items():
-        store.refresh_upload_token(who, service, token, now)  # the token you configured now, not the old one
-    for line in run_uploads(store):
+        store.uploads.refresh_upload_token(who, service, token, now)  # the token you configured now, not the old one
+    for line in run_uploads(build_upload_worker(store)):
         print(line)
-    jobs = store.uploads(who)
+    jobs = store.uploads.uploads(who)
     for job in jobs:
         waiting = "" if job.token else " (no access token configured)"
         print(f"{job.service} {job.started_at_ms}: {job.status} {job.result}{waiting}")

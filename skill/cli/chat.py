@@ -22,14 +22,14 @@ from ask_sdk_model import RequestEnvelope
 
 from skill.cli import envelopes
 from skill.cli.nlu import Nlu, Resolution, words
+from skill.companion.simulated import SimulatedWearable
+from skill.companion.stream import Companion
 from skill.content.schema import Content
 from skill.engine.plan import REST, build_plan
 from skill.engine.state import WorkoutState
 from skill.speech.readable import to_text
 from skill.speech.ssml import part_label
 from skill.speech.timing import WORDS_PER_MINUTE, estimate_seconds
-from skill.wearable.companion import Companion
-from skill.wearable.simulated import SimulatedWearable
 
 GAP_SECONDS = 1.0  # between the end of a response and a reply that does not interrupt it
 MIC_WINDOW_SECONDS = 16.0  # about 8 s of listening, the reprompt, about 8 s more: then Alexa ends the session

@@ -7,9 +7,9 @@ import asyncio
 import os
 import time
 
+from skill.companion.simulated import SimulatedHeart
+from skill.companion.stream import Companion, ble_heart_rate, http_transport
 from skill.settings import Settings
-from skill.wearable.companion import Companion, ble_heart_rate, http_transport
-from skill.wearable.simulated import SimulatedHeart
 
 FLUSH_SECONDS = 5.0
 

@@ -17,7 +17,6 @@ from skill.settings import (
     Settings,
     load_settings,
     upload_service_problem,
-    wearable_db_path,
 )
 
 DEMO_SCRIPT = Path(__file__).with_name("demo.txt")
@@ -104,37 +103,35 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _chat(args: argparse.Namespace, default_db: Path) -> int:
-    from skill.alexa.factory import create_skill
     from skill.alexa.interaction_model import load_model
+    from skill.bootstrap import build_skill, build_sync_service, build_upload_worker
     from skill.cli import activity
     from skill.cli.chat import Chat, run_lines
     from skill.cli.nlu import Nlu
     from skill.content import load_content
-    from skill.storage.sqlite import SQLitePersistenceAdapter
-    from skill.wearable.jobs import SERVICES
-    from skill.wearable.store import SQLiteWearableStore
+    from skill.settings import SERVICES
+    from skill.storage.stores import sqlite_stores
 
     content = load_content()
     with tempfile.TemporaryDirectory() as scratch:
         db = args.db or (Path(scratch) / "demo.sqlite3" if args.demo else default_db)
-        adapter = SQLitePersistenceAdapter(db)
-        store = SQLiteWearableStore(wearable_db_path(db))  # workout logs, uploads, pairing
+        stores = sqlite_stores(db)
         link = None
         if args.wearable:
             from skill.cli.chat import WearableLink
-            from skill.wearable.companion import Companion
-            from skill.wearable.simulated import SimulatedWearable
+            from skill.companion.simulated import SimulatedWearable
+            from skill.companion.stream import Companion
 
             link = WearableLink(Companion(lambda *a: transport(*a)), SimulatedWearable())
-            transport = _in_process_sync_api(store, lambda: link.now_s)
+            transport = _in_process_sync_api(build_sync_service(stores, clock=lambda: link.now_s))
         # Uploads go to the first service you have a token for (the demo never uploads).
         tokens = {} if args.demo else activity.credentials()
         service = next((s for s in SERVICES if s in tokens), "")
         chat = Chat(
-            create_skill(adapter, content, wearable=store, upload_service=service), Nlu(load_model()), content,
+            build_skill(stores, content, upload_service=service), Nlu(load_model()), content,
             user=args.user, device=args.device, realtime=args.realtime, show=print, speak=args.speak,
             show_timeline=not args.no_timeline, wearable=link, access_token=tokens.get(service, ""),
-            uploads=(lambda: activity.run_uploads(store)) if service else None,
+            uploads=(lambda: activity.run_uploads(build_upload_worker(stores))) if service else None,
         )
         if link is not None:
             link.pair(chat)
@@ -147,8 +144,7 @@ def _chat(args: argparse.Namespace, default_db: Path) -> int:
             run_lines(chat, _typed())
         else:
             run_lines(chat, sys.stdin)
-        adapter.close()
-        store.close()
+        stores.close()
     if args.transcript:
         with args.transcript.open("w", encoding="utf-8") as out:
             for exchange in chat.history:
@@ -162,7 +158,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
     import waitress
 
-    from skill.storage.select import adapter_from_settings, wearable_store_from_settings
+    from skill.bootstrap import build_upload_worker, stores_from_settings
     from skill.web.app import create_app
 
     if args.db:
@@ -175,15 +171,13 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     if upload_service_problem(settings):
         print(f"backcoach serve: {upload_service_problem(settings)}", file=sys.stderr)
         return 2
-    wearable = wearable_store_from_settings(settings)
-    app = create_app(adapter_from_settings(settings), skill_id, verify_signature=verify, verify_timestamp=verify,
-                     wearable=wearable, upload_service=settings.upload_service)
-    if settings.upload_service and wearable is not None:
+    stores = stores_from_settings(settings)
+    app = create_app(stores, skill_id, verify_signature=verify, verify_timestamp=verify,
+                     upload_service=settings.upload_service)
+    if settings.upload_service:
         import threading
 
-        from skill.wearable.upload_worker import upload_loop
-
-        upload_loop(wearable, threading.Event())  # the upload worker, in this process
+        build_upload_worker(stores).loop(threading.Event())  # the upload worker, in this process
     host, port = args.host or settings.host, args.port or settings.port
     print(f"Back Coach listening on http://{host}:{port}/ (health: /healthz)", flush=True)
     waitress.serve(app, host=host, port=port, threads=args.threads, ident="backcoach")
@@ -210,16 +204,15 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
-def _in_process_sync_api(store, clock):
+def _in_process_sync_api(service):
     """The sync API's real HTTP handling, called in process (Flask's test client) for the local chat, on the
     chat's simulated clock."""
     from flask import Flask
 
-    from skill.wearable.service import SyncService
     from skill.web.sync import sync_blueprint
 
     app = Flask("backcoach-sync")
-    app.register_blueprint(sync_blueprint(SyncService(store, clock=clock)))
+    app.register_blueprint(sync_blueprint(service))
     client = app.test_client()
 
     def post(path, body, headers):

@@ -1,20 +1,11 @@
-"""Storage behind the ASK SDK persistence-adapter interface: SQLite locally, DynamoDB when deployed.
-
-Both adapters make a write conditional when the attributes carry a `version`: the write of version N only
-succeeds if the stored record is still at N - 1 (or absent, for N = 1); otherwise StaleWriteError.
-"""
-
-from ask_sdk_core.exceptions import PersistenceException
-
-VERSION = "version"
+"""Every store of the product: one narrow protocol per kind of data, each with its SQLite and DynamoDB
+implementation side by side. Nothing here imports a feature package."""
 
 
-class StaleWriteError(PersistenceException):
+class StorageError(Exception):
+    """A store cannot be used at all (a file that is not a Back Coach database, a path that cannot be opened).
+    The message is a sentence a person can act on."""
+
+
+class StaleWriteError(Exception):
     """Someone else (another Echo on the same account) saved first: re-read and try again."""
-
-
-def expected_version(attributes: dict) -> int | None:
-    """The stored version a conditional write expects, or None for an unconditional write."""
-    if VERSION not in attributes:
-        return None
-    return int(attributes[VERSION]) - 1

@@ -1,86 +1,83 @@
-"""An embedded store for running on a laptop: the ASK SDK persistence-adapter interface over SQLite."""
+"""One SQLite file shared by the local stores: a connection safe to use from several threads."""
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
-from decimal import Decimal
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
-from ask_sdk_core.exceptions import PersistenceException
-from ask_sdk_model import RequestEnvelope
-
-from skill.storage import StaleWriteError, expected_version
+from skill.storage import StorageError
 
 MEMORY = ":memory:"
+BUSY_TIMEOUT_S = 10.0
 
 
-def user_partition_key(request_envelope: RequestEnvelope) -> str:
-    """One record per Alexa user, like the DynamoDB adapter's default user-id key."""
-    try:
-        return request_envelope.context.system.user.user_id
-    except AttributeError:
-        raise PersistenceException("Couldn't retrieve user id from request envelope") from None
-
-
-class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
-    """Keeps each user's attributes as a JSON document in one SQLite table; safe to share between threads."""
+class Database:
+    """A SQLite connection behind a lock. A file that is not a database, or cannot be opened, raises
+    StorageError with a sentence saying so, never sqlite3's own error."""
 
     def __init__(self, path: str | Path = MEMORY) -> None:
-        if str(path) != MEMORY:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL" if str(path) != MEMORY else "PRAGMA journal_mode=MEMORY")
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS attributes (id TEXT PRIMARY KEY, data TEXT NOT NULL, version INTEGER)"
-        )
+        self.path = str(path)
+        self._lock = threading.RLock()
+        try:
+            if self.path != MEMORY:
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None,
+                                       timeout=BUSY_TIMEOUT_S)
+            self._wal()
+        except sqlite3.DatabaseError as e:
+            raise StorageError(f"{self.path} is not a Back Coach database ({e}); choose another file") from None
+        except (sqlite3.Error, OSError) as e:
+            raise StorageError(f"{self.path} cannot be opened ({e})") from None
 
-    def get_attributes(self, request_envelope: RequestEnvelope) -> dict[str, Any]:
-        key = user_partition_key(request_envelope)
-        with self._lock:
-            row = self._db.execute("SELECT data FROM attributes WHERE id = ?", (key,)).fetchone()
-        return json.loads(row[0]) if row else {}
-
-    def save_attributes(self, request_envelope: RequestEnvelope, attributes: dict[str, Any]) -> None:
-        key = user_partition_key(request_envelope)
-        data = json.dumps(attributes, default=_number, sort_keys=True)
-        expected = expected_version(attributes)
-        with self._lock:
-            if expected is None:
-                self._db.execute(
-                    "INSERT INTO attributes (id, data) VALUES (?, ?) "
-                    "ON CONFLICT(id) DO UPDATE SET data = excluded.data, version = NULL",
-                    (key, data),
-                )
+    def _wal(self) -> None:
+        """WAL lets a reader and a writer work at once. Two processes opening a brand-new file may both try to
+        switch it, and the loser is told "database is locked" without waiting: it tries again."""
+        if self.path == MEMORY:
+            self._db.execute("PRAGMA journal_mode=MEMORY")
+            return
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while True:
+            try:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()  # a corrupt file fails here
                 return
-            if expected == 0:
-                written = self._db.execute(
-                    "INSERT INTO attributes (id, data, version) VALUES (?, ?, 1) ON CONFLICT(id) DO NOTHING",
-                    (key, data),
-                ).rowcount
-            else:
-                written = self._db.execute(
-                    "UPDATE attributes SET data = ?, version = ? WHERE id = ? AND version = ?",
-                    (data, expected + 1, key, expected),
-                ).rowcount
-        if written != 1:
-            raise StaleWriteError("the record changed since it was read")
+            except sqlite3.OperationalError as e:
+                if "locked" not in str(e) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
-    def delete_attributes(self, request_envelope: RequestEnvelope) -> None:
-        key = user_partition_key(request_envelope)
+    def schema(self, script: str) -> None:
         with self._lock:
-            self._db.execute("DELETE FROM attributes WHERE id = ?", (key,))
+            try:
+                self._db.executescript(script)
+            except sqlite3.DatabaseError as e:
+                raise StorageError(f"{self.path} is not a Back Coach database ({e}); choose another file") from None
+
+    def rows(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            return self._db.execute(sql, tuple(args)).fetchall()
+
+    def change(self, sql: str, args: Sequence[Any] = ()) -> int:
+        """Runs one statement that writes; returns how many rows it changed."""
+        with self._lock:
+            return self._db.execute(sql, tuple(args)).rowcount
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
-
-
-def _number(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")

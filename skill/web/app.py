@@ -7,7 +7,6 @@ import logging
 from typing import Any
 from urllib.error import URLError
 
-from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 from flask import Flask, Response, jsonify, request
@@ -23,10 +22,9 @@ from flask_ask_sdk.skill_adapter import (  # noqa: E402 - needs load_oscrypto() 
     SkillAdapter,
 )
 
-from skill.alexa.factory import create_skill  # noqa: E402
+from skill.bootstrap import build_skill, build_sync_service  # noqa: E402
 from skill.content import Content  # noqa: E402
-from skill.wearable.service import SyncService  # noqa: E402
-from skill.wearable.store import WearableStore  # noqa: E402
+from skill.storage.stores import Stores  # noqa: E402
 from skill.web.sync import sync_blueprint  # noqa: E402
 
 log = logging.getLogger("backcoach.web")
@@ -38,13 +36,12 @@ INSECURE_WARNING = "request signature and timestamp verification is OFF: never e
 
 
 def create_app(
-    adapter: AbstractPersistenceAdapter,
+    stores: Stores,
     skill_id: str,
     *,
     verify_signature: bool = True,
     verify_timestamp: bool = True,
     content: Content | None = None,
-    wearable: WearableStore | None = None,
     upload_service: str = "",
 ) -> Flask:
     """The web app. Verification can only be turned off explicitly, and then every request says so in the log."""
@@ -58,10 +55,11 @@ def create_app(
     insecure = not (verify_signature and verify_timestamp)
     if insecure:
         log.warning(INSECURE_WARNING)
-    skill = create_skill(adapter, content, skill_id or None, wearable, upload_service)
+    skill = build_skill(stores, content, skill_id or None, upload_service)
     skill_adapter = SkillAdapter(skill=skill, skill_id=skill_id, app=app)
-    if wearable is not None:
-        app.register_blueprint(sync_blueprint(SyncService(wearable)))
+    sync = build_sync_service(stores)
+    if sync is not None:
+        app.register_blueprint(sync_blueprint(sync))
 
     @app.get("/healthz")
     def healthz() -> Response:

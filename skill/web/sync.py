@@ -1,4 +1,4 @@
-"""The wearable sync API over HTTP (Flask): the companion pairs here and posts heart rate and events."""
+"""The wearable sync API over HTTP (Flask): the companion pairs here and posts heart rate."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from skill.wearable.service import MAX_BODY_BYTES, Reply, SyncService
+from skill.heartrate.service import MAX_BODY_BYTES, Reply, SyncService
 
 SYNC_PREFIX = "/v1"
 
@@ -40,10 +40,5 @@ def sync_blueprint(service: SyncService) -> Blueprint:
     def heart_rate() -> tuple[Response, int]:
         data, refused = body()
         return reply(refused or service.heart_rate(data, request.headers.get("Authorization")))
-
-    @blueprint.post("/events")
-    def events() -> tuple[Response, int]:
-        data, refused = body()
-        return reply(refused or service.event(data, request.headers.get("Authorization")))
 
     return blueprint

@@ -10,7 +10,7 @@ import pytest
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 
-from skill.alexa.factory import create_skill
+from skill.bootstrap import build_skill
 from skill.cli import envelopes
 from skill.cli.chat import Chat
 from skill.content.lookup import exercise_names
@@ -18,7 +18,9 @@ from skill.content.schema import Content
 from skill.speech import prompts
 from skill.speech.readable import to_text
 from skill.speech.ssml import check
-from skill.storage.sqlite import SQLitePersistenceAdapter
+from skill.storage.records import SQLiteRecordStore
+from skill.storage.sqlite import Database
+from skill.storage.stores import Stores, sqlite_stores
 from tests.conftest import START
 
 
@@ -59,23 +61,23 @@ def test_only_a_band_builds_a_band_session(chat: Chat) -> None:
 
 
 def test_the_place_survives_a_new_session_and_another_echo(content: Content, nlu, store) -> None:
-    kitchen = Chat(create_skill(store, content), nlu, content, device="kitchen", start_at=START)
+    kitchen = Chat(build_skill(store, content), nlu, content, device="kitchen", start_at=START)
     started = kitchen.say("start my back workout")
     paused = kitchen.say(f"@{started.workout.timeline[2].start_ms // 1000 + 3} pause")
     assert paused.ends_session
-    lounge = Chat(create_skill(store, content), nlu, content, device="lounge", start_at=START + 3600)
+    lounge = Chat(build_skill(store, content), nlu, content, device="lounge", start_at=START + 3600)
     welcome = lounge.say("open back coach")
     assert welcome.text.startswith("Welcome back. Picking up at the single arm pulldown, left arm.")
     assert welcome.workout.timeline[0].step == 2
-    someone_else = Chat(create_skill(store, content), nlu, content, user="guest", start_at=START + 3600)
+    someone_else = Chat(build_skill(store, content), nlu, content, user="guest", start_at=START + 3600)
     assert "Welcome to Back Coach" in someone_else.say("open back coach").text
 
 
 def test_an_old_workout_is_offered_not_resumed(content: Content, nlu, store) -> None:
-    today = Chat(create_skill(store, content), nlu, content, start_at=START)
+    today = Chat(build_skill(store, content), nlu, content, start_at=START)
     started = today.say("start my back workout")
     today.say(f"@{started.workout.timeline[1].start_ms // 1000 + 3} stop")
-    tomorrow = Chat(create_skill(store, content), nlu, content, start_at=START + 13 * 3600)
+    tomorrow = Chat(build_skill(store, content), nlu, content, start_at=START + 13 * 3600)
     offer = tomorrow.say("ask back coach to resume my back workout")
     assert "Say resume to pick up there, or start over" in offer.text and not offer.ends_session
     assert "band pull apart, underhand grip" in offer.text
@@ -84,11 +86,11 @@ def test_an_old_workout_is_offered_not_resumed(content: Content, nlu, store) -> 
 
 
 def test_session_end_saves_where_the_person_was(content: Content, nlu, store) -> None:
-    chat = Chat(create_skill(store, content), nlu, content, start_at=START)
+    chat = Chat(build_skill(store, content), nlu, content, start_at=START)
     chat.say("start my back workout")
     ended = chat.end_session("USER_INITIATED")
     assert ended.ssml == "" and "outputSpeech" not in ended.response["response"]
-    saved = store._db.execute("SELECT data FROM attributes").fetchone()[0]
+    saved = store.records.db.rows("SELECT data FROM attributes")[0][0]
     assert json.loads(saved)["workout"]["phase"] == "ready"  # the whole response was heard
 
 
@@ -106,60 +108,66 @@ def request(name: str, new: bool = True, attributes: dict | None = None, slots: 
 
 
 def test_an_intent_the_skill_does_not_know_gets_the_fallback(content: Content, store) -> None:
-    response = invoke(create_skill(store, content), request("SomeNewIntent"))
+    response = invoke(build_skill(store, content), request("SomeNewIntent"))
     assert prompts.FALLBACK in response["response"]["outputSpeech"]["ssml"]
 
 
-class FlakyStore(SQLitePersistenceAdapter):
+class FlakyRecords(SQLiteRecordStore):
     def __init__(self, fail_get: bool = False, fail_save: bool = False) -> None:
-        super().__init__()
+        super().__init__(Database())
         self.fail_get, self.fail_save, self.saves = fail_get, fail_save, 0
 
-    def get_attributes(self, request_envelope):
+    def load(self, key):
         if self.fail_get:
             raise ConnectionError("storage unreachable")
-        return super().get_attributes(request_envelope)
+        return super().load(key)
 
-    def save_attributes(self, request_envelope, attributes):
+    def save(self, key, data, version):
         self.saves += 1
         if self.fail_save:
             raise ConnectionError("storage unreachable")
-        super().save_attributes(request_envelope, attributes)
+        super().save(key, data, version)
+
+
+def FlakyStore(fail_get: bool = False, fail_save: bool = False) -> Stores:
+    stores = sqlite_stores()
+    stores.records = FlakyRecords(fail_get, fail_save)
+    return stores
 
 
 def test_a_failed_read_is_heard_as_sense_writes_nothing_and_logs_no_user_id(content: Content, caplog) -> None:
     broken_read = FlakyStore(fail_get=True)
     caplog.set_level(logging.INFO)
-    response = invoke(create_skill(broken_read, content), request("AMAZON.NextIntent"))
+    response = invoke(build_skill(broken_read, content), request("AMAZON.NextIntent"))
     assert response["response"]["outputSpeech"]["ssml"] == f"<speak>{prompts.STORAGE_DOWN}</speak>"
     assert response["response"]["shouldEndSession"] is False
-    assert broken_read.saves == 0  # never overwrite a place that could not be read
+    assert broken_read.records.saves == 0  # never overwrite a place that could not be read
     assert "read failed" in caplog.text and "amzn1.ask.account" not in caplog.text
 
 
 def test_a_failed_write_is_carried_by_the_session_and_written_next_turn(content: Content, caplog) -> None:
     store = FlakyStore()
-    skill = create_skill(store, content)
+    skill = build_skill(store, content)
     started = invoke(skill, request("StartWorkoutIntent"))
-    store.fail_save = True
+    store.records.fail_save = True
     status = invoke(skill, request("WorkoutStatusIntent", new=False, attributes=started["sessionAttributes"]))
     speech = status["response"]["outputSpeech"]["ssml"]
     assert speech.endswith(f"{prompts.SAVE_FAILED}</speak>") and "You're in round 1 of 2" in speech
     assert status["sessionAttributes"]["unsaved"] is True
     assert status["sessionAttributes"]["record"]["workout"]["phase"] == "ready"
     assert "write failed" in caplog.text
-    store.fail_save = False
-    saves = store.saves
+    store.records.fail_save = False
+    saves = store.records.saves
     # A turn that changes nothing still writes what the session carries.
     helped = invoke(skill, request("AMAZON.HelpIntent", new=False, attributes=status["sessionAttributes"]))
-    assert store.saves == saves + 1 and helped["sessionAttributes"]["unsaved"] is False
-    saved = json.loads(store._db.execute("SELECT data FROM attributes").fetchone()[0])
+    assert store.records.saves == saves + 1 and helped["sessionAttributes"]["unsaved"] is False
+    saved = json.loads(store.records.db.rows("SELECT data FROM attributes")[0][0])
     assert saved["workout"]["phase"] == "ready" and saved["version"] == 2
 
 
 def test_a_failing_handler_apologises_and_saves_nothing(content: Content, monkeypatch, caplog) -> None:
     store = FlakyStore()
-    skill = create_skill(store, content)
+    skill = build_skill(store, content)
     from skill.engine.coach import Coach
 
     def boom(*args, **kwargs):
@@ -168,7 +176,7 @@ def test_a_failing_handler_apologises_and_saves_nothing(content: Content, monkey
     monkeypatch.setattr(Coach, "handle", boom)
     response = invoke(skill, request("AMAZON.NextIntent"))
     assert response["response"]["outputSpeech"]["ssml"] == f"<speak>{prompts.APOLOGY}</speak>"
-    assert response["response"]["shouldEndSession"] is False and store.saves == 0
+    assert response["response"]["shouldEndSession"] is False and store.records.saves == 0
     assert "unhandled error=RuntimeError" in caplog.text
 
 
@@ -176,23 +184,22 @@ def test_a_failing_handler_apologises_and_saves_nothing(content: Content, monkey
 def test_a_malformed_saved_state_is_set_aside(content: Content, stored: dict) -> None:
     store = FlakyStore()
     body = request("AMAZON.NextIntent")
-    envelope = DefaultSerializer().deserialize(json.dumps(body), RequestEnvelope)
-    store.save_attributes(envelope, stored)
-    response = invoke(create_skill(store, content), body)
+    store.records.save(envelopes.user_id("u1"), stored, 1)
+    response = invoke(build_skill(store, content), body)
     assert prompts.NO_WORKOUT in response["response"]["outputSpeech"]["ssml"]
 
 
 def test_a_turn_that_changes_nothing_writes_nothing(content: Content) -> None:
     store = FlakyStore()
-    skill = create_skill(store, content)
+    skill = build_skill(store, content)
     invoke(skill, request("AMAZON.HelpIntent"))
     invoke(skill, request("WorkoutStatusIntent"))
-    assert store.saves == 0
+    assert store.records.saves == 0
     started = invoke(skill, request("StartWorkoutIntent"))
-    assert store.saves == 1
+    assert store.records.saves == 1
     # A barge-in settles the response in flight into a position: that is a change, saved once.
     status = invoke(skill, request("WorkoutStatusIntent", new=False, attributes=started["sessionAttributes"]))
-    assert store.saves == 2
+    assert store.records.saves == 2
     slots = {"EXERCISE": envelopes.slot_value("EXERCISE", "i y t", ("i_y_t", "i y t"), "EXERCISE")}
     invoke(skill, request("ExplainExerciseIntent", new=False, attributes=status["sessionAttributes"], slots=slots))
-    assert store.saves == 2
+    assert store.records.saves == 2

@@ -8,12 +8,14 @@ import logging
 import socket
 import uuid
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from skill.engine.state import WorkoutState
+from skill.storage import dynamo
 from tests.events import event
 from tests.tables import table_from_template
 
@@ -39,12 +41,14 @@ def dynamodb_endpoint() -> str:
 
 
 @pytest.fixture
-def aws_env(dynamodb_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> str:
+def aws_env(dynamodb_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", dynamodb_endpoint)
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    return dynamodb_endpoint
+    dynamo.client.cache_clear()  # the process's client is built anew, pointed at this server
+    yield dynamodb_endpoint
+    dynamo.client.cache_clear()
 
 
 @pytest.fixture
@@ -159,4 +163,4 @@ def lambda_app(table: Any) -> Any:
 
 @pytest.fixture
 def calls(lambda_app: Any) -> DynamoCalls:
-    return DynamoCalls(lambda_app.handler.adapter.dynamodb.meta.client)
+    return DynamoCalls(dynamo.client())

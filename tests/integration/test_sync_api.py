@@ -15,10 +15,10 @@ from boto3.dynamodb.conditions import Key
 from flask import Flask
 
 from skill.cli import envelopes
+from skill.companion.stream import Companion, open_mhealth
 from skill.engine.rest import Vitals, decide_rest
-from skill.wearable.companion import Companion, open_mhealth
-from skill.wearable.service import MAX_SAMPLES_PER_BATCH, RateLimiter, SyncService, digest, issue_pairing
-from skill.wearable.store import PAIRING_TTL_S, SQLiteWearableStore
+from skill.heartrate.pairing import PAIRING_TTL_S, digest, issue_pairing
+from skill.heartrate.service import MAX_SAMPLES_PER_BATCH, RateLimiter, SyncService
 from skill.web.sync import sync_blueprint
 from tests.integration.conftest import FakeLambdaContext, LambdaEcho, load_lambda_app
 
@@ -39,19 +39,14 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def store(activity: SQLiteWearableStore) -> SQLiteWearableStore:
-    return activity
-
-
-@pytest.fixture
 def client(store, clock):
     app = Flask("sync-test")
-    app.register_blueprint(sync_blueprint(SyncService(store, clock=clock)))
+    app.register_blueprint(sync_blueprint(SyncService(store.pairing, store.samples, clock=clock)))
     return app.test_client()
 
 
 def paired(client, store, clock) -> str:
-    code = issue_pairing(store, PERSON, int(clock.now))
+    code = issue_pairing(store.pairing, PERSON, int(clock.now))
     answer = client.post("/v1/pair", json={"code": code, "device": "Polar H10"})
     assert answer.status_code == 201
     return answer.get_json()["token"]
@@ -64,30 +59,26 @@ def samples(clock: Clock, bpms: list[int]) -> list[dict[str, Any]]:
 
 def test_pairing_gives_a_token_whose_samples_reach_the_rest_decision(client, store, clock) -> None:
     token = paired(client, store, clock)
-    assert store.user_for_token(digest(token)) == PERSON and token not in json.dumps(store._db.execute(
-        "SELECT * FROM tokens").fetchall())  # only the hash is kept
+    assert store.pairing.user_for_token(digest(token)) == PERSON and token not in json.dumps(store.pairing.db.rows(
+        "SELECT * FROM tokens"))  # only the hash is kept
     answer = client.post("/v1/heart-rate", json={"samples": samples(clock, [150 - i for i in range(30)])},
                          headers={"Authorization": f"Bearer {token}"})
     assert answer.status_code == 202 and answer.get_json() == {"accepted": 30}
-    stored = store.recent_samples(PERSON, int(clock.now * 1000) - 60_000)
+    stored = store.samples.recent_samples(PERSON, int(clock.now * 1000) - 60_000)
     decision = decide_rest(Vitals(tuple(stored), 108), int(clock.now * 1000), 30)
     assert decision is not None and decision.bpm == 121 and decision.trend == "falling" and decision.extra_seconds
-    event = client.post("/v1/events", json={"type": "set_done", "at": "2026-01-01T00:00:00Z"},
-                        headers={"Authorization": f"Bearer {token}"})
-    assert event.status_code == 400  # too old
-    recent = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(clock.now - 5))
-    event = client.post("/v1/events", json={"type": "set_done", "at": recent},
-                        headers={"Authorization": f"Bearer {token}"})
-    assert event.status_code == 202
+    # Nothing read the old /v1/events route's data: it is gone.
+    gone = client.post("/v1/events", json={"type": "set_done"}, headers={"Authorization": f"Bearer {token}"})
+    assert gone.status_code == 404
 
 
 def test_wrong_expired_and_reused_codes_are_refused(client, store, clock) -> None:
-    code = issue_pairing(store, PERSON, int(clock.now))
+    code = issue_pairing(store.pairing, PERSON, int(clock.now))
     wrong = f"{(int(code) + 1) % 10**6:06d}"
     assert client.post("/v1/pair", json={"code": wrong}).status_code == 403
     assert client.post("/v1/pair", json={"code": code}).status_code == 201
     assert client.post("/v1/pair", json={"code": code}).status_code == 403  # single use
-    old = issue_pairing(store, PERSON, int(clock.now))
+    old = issue_pairing(store.pairing, PERSON, int(clock.now))
     clock.now += PAIRING_TTL_S + 1
     assert client.post("/v1/pair", json={"code": old}).status_code == 403
 
@@ -107,7 +98,7 @@ def test_bad_schema_is_a_400_and_stores_nothing(client, store, clock, body) -> N
     token = paired(client, store, clock)
     answer = client.post("/v1/heart-rate", json=body, headers={"Authorization": f"Bearer {token}"})
     assert answer.status_code == 400 and set(answer.get_json()) == {"error"}
-    assert store.recent_samples(PERSON, 0) == []
+    assert store.samples.recent_samples(PERSON, 0) == []
 
 
 def test_bad_tokens_oversize_batches_and_wrong_content_are_refused(client, store, clock) -> None:
@@ -122,8 +113,8 @@ def test_bad_tokens_oversize_batches_and_wrong_content_are_refused(client, store
     assert client.post("/v1/heart-rate", data=huge, headers=auth, content_type="application/json").status_code == 413
     assert client.post("/v1/heart-rate", data="{", headers=auth, content_type="application/json").status_code == 400
     assert client.post("/v1/heart-rate", data="x", headers=auth, content_type="text/plain").status_code == 415
-    assert store.recent_samples(PERSON, 0) == []
-    store.revoke(PERSON)
+    assert store.samples.recent_samples(PERSON, 0) == []
+    store.pairing.revoke(PERSON)
     assert client.post("/v1/heart-rate", json=body, headers=auth).status_code == 401
 
 
@@ -138,7 +129,7 @@ def test_rate_limits(client, store, clock) -> None:
 
 def test_the_companion_buffers_while_the_api_is_down_and_sends_later(store, clock) -> None:
     app = Flask("sync-test")
-    app.register_blueprint(sync_blueprint(SyncService(store, clock=clock)))
+    app.register_blueprint(sync_blueprint(SyncService(store.pairing, store.samples, clock=clock)))
     client = app.test_client()
     up = {"value": False}
 
@@ -150,14 +141,14 @@ def test_the_companion_buffers_while_the_api_is_down_and_sends_later(store, cloc
 
     ticks = Clock()
     companion = Companion(transport, clock=ticks)
-    companion.pair(issue_pairing(store, PERSON, int(clock.now)))
+    companion.pair(issue_pairing(store.pairing, PERSON, int(clock.now)))
     start = int(clock.now * 1000) - 20_000
     companion.add((start + 1000 * i, 120) for i in range(20))
     assert companion.flush() is False and len(companion.buffer) == 20
     up["value"] = True
     assert companion.flush() is False  # still backing off
     ticks.now += 3
-    assert companion.flush() is True and companion.sent == 20 and len(store.recent_samples(PERSON, 0)) == 20
+    assert companion.flush() is True and companion.sent == 20 and len(store.samples.recent_samples(PERSON, 0)) == 20
 
 
 def test_pairing_and_heart_rate_through_both_lambdas_on_dynamodb(table, samples_table, monkeypatch) -> None:

@@ -17,10 +17,12 @@ import pytest
 import requests
 from requests.adapters import HTTPAdapter
 
-from skill.storage.dynamodb import default_resource
-from skill.wearable.jobs import DONE, FAILED, FITBIT, PENDING, STRAVA, UploadJob
-from skill.wearable.store import DynamoWearableStore, SQLiteWearableStore
-from skill.wearable.uploads import MAX_BACKOFF_S, run_due, uploaders
+from skill.activity.uploaders import uploaders
+from skill.activity.worker import MAX_BACKOFF_S, UploadWorker
+from skill.bootstrap import build_upload_worker, stores_from_settings
+from skill.settings import FITBIT, STRAVA, load_settings
+from skill.storage.stores import Stores, dynamo_stores, sqlite_stores
+from skill.storage.uploads import DONE, FAILED, PENDING, UploadJob
 from tests.conftest import START
 from tests.integration.conftest import REPO, FakeLambdaContext, LambdaEcho, free_port, load_lambda_app
 
@@ -133,21 +135,27 @@ USER = "0" * 64
 
 
 def queue(store, service: str, token: str = TOKEN, at: float = Clock.now) -> UploadJob:
-    store.save_log(USER, LOG)
+    store.logs.save_log(USER, LOG)
     job = UploadJob(USER, service, LOG["started_at_ms"], next_try=int(at), token=token)
-    assert store.add_upload(job)
-    assert not store.add_upload(job)  # a workout is queued once per service
+    assert store.uploads.add_upload(job)
+    assert not store.uploads.add_upload(job)  # a workout is queued once per service
     return job
+
+
+def run_due(stores: Stores, uploader_for, clock: Clock) -> list[UploadJob]:
+    return UploadWorker(stores.uploads, stores.logs, stores.samples, uploader_for, clock=clock).run_due(limit=10)
 
 
 @pytest.fixture(params=["sqlite", "dynamodb"])
 def jobs_store(request, tmp_path: Path):
     if request.param == "sqlite":
-        yield SQLiteWearableStore(tmp_path / "wearable.sqlite3")
+        stores = sqlite_stores(tmp_path / "backcoach.sqlite3")
+        yield stores
+        stores.close()
         return
     table = request.getfixturevalue("table")
     samples = request.getfixturevalue("samples_table")
-    yield DynamoWearableStore(table.name, samples.name, default_resource)
+    yield dynamo_stores(table.name, samples.name)
 
 
 def test_both_services_take_the_workout(services: str, jobs_store, caplog) -> None:
@@ -156,20 +164,20 @@ def test_both_services_take_the_workout(services: str, jobs_store, caplog) -> No
     results = {job.service: job for job in run_due(jobs_store, local(services), Clock())}
     assert (results[STRAVA].status, results[STRAVA].result) == (DONE, "4242")
     assert (results[FITBIT].status, results[FITBIT].result) == (DONE, "555")
-    assert all(not job.token for job in jobs_store.uploads(USER))  # tokens are dropped once done
+    assert all(not job.token for job in jobs_store.uploads.uploads(USER))  # tokens are dropped once done
     strava = next(s for s in FakeServices.seen if s["service"] == STRAVA)
     assert "data_type=fit" in strava["path"] + strava["body"].decode("latin-1")
     fitbit = next(s for s in FakeServices.seen if s["service"] == FITBIT)
     form = dict(pair.split("=") for pair in fitbit["body"].decode().split("&"))
     assert form["durationMillis"] == "360000" and form["date"] == "2026-11-18" and int(form["manualCalories"]) > 0
     assert run_due(jobs_store, local(services), Clock()) == []  # nothing is sent twice
-    assert TOKEN not in caplog.text and TOKEN not in repr(jobs_store.uploads(USER))
+    assert TOKEN not in caplog.text and TOKEN not in repr(jobs_store.uploads.uploads(USER))
 
 
 @pytest.mark.parametrize("service", [STRAVA, FITBIT])
 def test_rate_limits_and_outages_keep_the_upload_and_retry_it(services: str, tmp_path: Path, service: str) -> None:
     clock = Clock()
-    store = SQLiteWearableStore(tmp_path / "wearable.sqlite3")
+    store = sqlite_stores(tmp_path / "backcoach.sqlite3")
     queue(store, service)
     FakeServices.mode[service] = "rate_limited"
     [job] = run_due(store, local(services), clock)
@@ -177,7 +185,7 @@ def test_rate_limits_and_outages_keep_the_upload_and_retry_it(services: str, tmp
     FakeServices.mode[service] = "down"
     assert run_due(store, local(services), clock) == []  # not due yet: nothing is sent
     clock.now = job.next_try
-    reopened = SQLiteWearableStore(tmp_path / "wearable.sqlite3")  # kept across restarts
+    reopened = sqlite_stores(tmp_path / "backcoach.sqlite3")  # kept across restarts
     [job] = run_due(reopened, local(services), clock)
     assert job.status == PENDING and job.attempts == 2 and job.next_try == clock.now + 120  # backing off
     FakeServices.mode[service] = "ok"
@@ -188,16 +196,16 @@ def test_rate_limits_and_outages_keep_the_upload_and_retry_it(services: str, tmp
 
 @pytest.mark.parametrize("service", [STRAVA, FITBIT])
 def test_a_rejected_upload_is_not_retried_forever(services: str, tmp_path: Path, service: str) -> None:
-    store = SQLiteWearableStore(tmp_path / "wearable.sqlite3")
+    store = sqlite_stores(tmp_path / "backcoach.sqlite3")
     queue(store, service)
     FakeServices.mode[service] = "rejected"
     [job] = run_due(store, local(services), Clock())
-    assert job.status == FAILED and store.due_uploads(int(Clock.now) + MAX_BACKOFF_S * 10, 10) == []
+    assert job.status == FAILED and store.uploads.due_uploads(int(Clock.now) + MAX_BACKOFF_S * 10, 10) == []
 
 
 def test_a_workout_strava_already_has_counts_as_sent(services: str, tmp_path: Path) -> None:
     """A retry after an answer lost on the way back: Strava says duplicate, and names the activity."""
-    store = SQLiteWearableStore(tmp_path / "wearable.sqlite3")
+    store = sqlite_stores(tmp_path / "backcoach.sqlite3")
     queue(store, STRAVA)
     FakeServices.mode[STRAVA] = "duplicate"
     [job] = run_due(store, local(services), Clock())
@@ -211,10 +219,10 @@ def test_an_expired_token_waits_for_the_fresh_one_alexa_sends_next(services: str
     [job] = run_due(jobs_store, local(services), clock)
     assert job.status == PENDING and job.next_try == clock.now + MAX_BACKOFF_S
     clock.now += 60
-    assert jobs_store.refresh_upload_token(USER, service, TOKEN, int(clock.now)) == 1
+    assert jobs_store.uploads.refresh_upload_token(USER, service, TOKEN, int(clock.now)) == 1
     [job] = run_due(jobs_store, local(services), clock)
     assert job.status == DONE
-    assert jobs_store.refresh_upload_token(USER, service, TOKEN, int(clock.now)) == 0  # nothing left pending
+    assert jobs_store.uploads.refresh_upload_token(USER, service, TOKEN, int(clock.now)) == 0  # nothing left pending
 
 
 def test_a_fresh_token_does_not_cut_short_the_backoff_of_a_service_that_is_down(services: str, jobs_store) -> None:
@@ -222,16 +230,16 @@ def test_a_fresh_token_does_not_cut_short_the_backoff_of_a_service_that_is_down(
     queue(jobs_store, FITBIT)
     FakeServices.mode[FITBIT] = "down"
     [job] = run_due(jobs_store, local(services), clock)
-    assert jobs_store.refresh_upload_token(USER, FITBIT, "newer-token", 0) == 1
-    [kept] = jobs_store.uploads(USER)
+    assert jobs_store.uploads.refresh_upload_token(USER, FITBIT, "newer-token", 0) == 1
+    [kept] = jobs_store.uploads.uploads(USER)
     assert kept.next_try == job.next_try > clock.now and kept.token == "newer-token"  # used at its next try
 
 
 def test_two_workers_never_send_one_job_twice(services: str, jobs_store) -> None:
     queue(jobs_store, FITBIT)
-    [seen] = jobs_store.due_uploads(int(Clock.now), 10)
-    assert jobs_store.claim_upload(seen, int(Clock.now) + 300)
-    assert not jobs_store.claim_upload(seen, int(Clock.now) + 300)  # the other worker lost the race
+    [seen] = jobs_store.uploads.due_uploads(int(Clock.now), 10)
+    assert jobs_store.uploads.claim_upload(seen, int(Clock.now) + 300)
+    assert not jobs_store.uploads.claim_upload(seen, int(Clock.now) + 300)  # the other worker lost the race
     assert run_due(jobs_store, local(services), Clock()) == []  # claimed: not due for anyone else
 
 
@@ -242,7 +250,7 @@ def deployed(services: str, table, samples_table, monkeypatch: pytest.MonkeyPatc
     spec = importlib.util.spec_from_file_location(f"upload_app_{id(table)}", REPO / "lambda" / "upload_app.py")
     worker = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(worker)
-    worker.handler.uploader_for = local(services)
+    worker.handler.handler = build_upload_worker(stores_from_settings(load_settings()), local(services))
     return load_lambda_app(), worker
 
 
@@ -295,17 +303,17 @@ def test_without_a_linked_account_the_skill_asks_for_one_and_offers_nothing(tabl
 
 
 def test_the_local_chat_offers_the_upload_and_sends_it_with_the_configured_token(
-    services: str, content, nlu, store, activity,
+    services: str, content, nlu, store,
 ) -> None:
     """`backcoach chat` with a token in credentials.toml: the same offer, and the upload runs after the turn."""
-    from skill.alexa.factory import create_skill
+    from skill.bootstrap import build_skill
     from skill.cli.activity import run_uploads
     from skill.cli.chat import Chat
 
     shown: list[str] = []
-    chat = Chat(create_skill(store, content, wearable=activity, upload_service=STRAVA), nlu, content,
+    chat = Chat(build_skill(store, content, upload_service=STRAVA), nlu, content,
                 start_at=START, show=shown.append, show_timeline=False, access_token=TOKEN,
-                uploads=lambda: run_uploads(activity, local(services)))
+                uploads=lambda: run_uploads(build_upload_worker(store, local(services))))
     answer = chat.say("start my back workout")
     while "send this workout" not in answer.text:
         answer = chat.say("next")
@@ -318,28 +326,27 @@ def test_the_local_chat_offers_the_upload_and_sends_it_with_the_configured_token
 def test_backcoach_upload_keeps_a_workout_it_has_no_token_for(tmp_path: Path, monkeypatch, capsys) -> None:
     from skill.cli import activity
     from skill.cli.main import main
-    from skill.settings import wearable_db_path
 
     monkeypatch.setattr(activity, "CREDENTIALS", tmp_path / "none.toml")
     monkeypatch.delenv("BACKCOACH_STRAVA_TOKEN", raising=False)
     monkeypatch.delenv("BACKCOACH_FITBIT_TOKEN", raising=False)
     db = tmp_path / "backcoach.sqlite3"
-    store = SQLiteWearableStore(wearable_db_path(db))
-    store.save_log(activity.person("local-user"), LOG)
+    store = sqlite_stores(db)
+    store.logs.save_log(activity.person("local-user"), LOG)
     assert main(["upload", "--service", "strava", "--db", str(db)]) == 0
     out = capsys.readouterr().out
     assert "strava upload kept for later" in out and "(no access token configured)" in out
-    [job] = store.uploads(activity.person("local-user"))
+    [job] = store.uploads.uploads(activity.person("local-user"))
     assert job.status == PENDING  # kept: a later `backcoach upload` with a token sends it
     monkeypatch.setenv("BACKCOACH_STRAVA_TOKEN", TOKEN)
     assert activity.credentials() == {STRAVA: TOKEN}
 
 
 def test_a_sample_from_the_same_millisecond_never_replaces_a_workout_log(jobs_store) -> None:
-    jobs_store.save_log(USER, LOG)
-    jobs_store.put_samples(USER, [(LOG["started_at_ms"], 97)], int(Clock.now))
-    assert jobs_store.logs(USER) == [LOG]
-    assert jobs_store.recent_samples(USER, LOG["started_at_ms"]) == [(LOG["started_at_ms"], 97)]
+    jobs_store.logs.save_log(USER, LOG)
+    jobs_store.samples.put_samples(USER, [(LOG["started_at_ms"], 97)], int(Clock.now))
+    assert jobs_store.logs.logs(USER) == [LOG]
+    assert jobs_store.samples.recent_samples(USER, LOG["started_at_ms"]) == [(LOG["started_at_ms"], 97)]
 
 
 def test_an_upload_refused_for_an_expired_token_goes_out_after_the_next_session_on_dynamodb(deployed) -> None:
@@ -363,18 +370,16 @@ def test_an_upload_refused_for_an_expired_token_goes_out_after_the_next_session_
 def test_backcoach_serve_runs_the_upload_worker_in_its_own_thread(services: str, tmp_path: Path) -> None:
     import threading
 
-    from skill.wearable.upload_worker import upload_loop
-
-    store = SQLiteWearableStore(tmp_path / "wearable.sqlite3")
+    store = sqlite_stores(tmp_path / "backcoach.sqlite3")
     queue(store, FITBIT, at=0)  # due at once on the wall clock the loop runs by
     stop = threading.Event()
-    thread = upload_loop(store, stop, every_seconds=0.05, uploader_for=local(services))
+    thread = build_upload_worker(store, local(services)).loop(stop, every_seconds=0.05)
     deadline = time.monotonic() + 10
-    while store.uploads(USER)[0].status != DONE and time.monotonic() < deadline:
+    while store.uploads.uploads(USER)[0].status != DONE and time.monotonic() < deadline:
         time.sleep(0.02)
     stop.set()
     thread.join(5)
-    assert store.uploads(USER)[0].status == DONE and not thread.is_alive()
+    assert store.uploads.uploads(USER)[0].status == DONE and not thread.is_alive()
     assert len([s for s in FakeServices.seen if s["service"] == FITBIT]) == 1  # once, however many ticks
 
 

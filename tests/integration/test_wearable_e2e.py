@@ -8,13 +8,13 @@ import time
 from pathlib import Path
 
 from skill.cli import envelopes
+from skill.companion.simulated import SimulatedHeart
+from skill.companion.stream import Companion, http_transport
 from skill.engine.plan import REST, build_plan
 from skill.engine.rest import MAX_REST_SECONDS
 from skill.engine.state import WorkoutState
 from skill.speech import prompts
 from skill.speech.timing import estimate_seconds
-from skill.wearable.companion import Companion, http_transport
-from skill.wearable.simulated import SimulatedHeart
 from tests.integration.test_web import http_post, serve, stop
 
 HIGH = re.compile(r"Heart rate (\d+) and (\w+), (\d+) more seconds")

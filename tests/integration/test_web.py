@@ -16,7 +16,7 @@ from urllib.error import URLError
 
 import pytest
 
-from skill.storage.sqlite import SQLitePersistenceAdapter
+from skill.storage.stores import Stores
 from skill.web.app import MAX_BODY_BYTES, create_app
 from tests.events import event
 from tests.integration.conftest import free_port
@@ -29,8 +29,8 @@ def now_event(name: str, **kwargs: Any) -> dict[str, Any]:
     return event(name, at=datetime.now(UTC).timestamp(), **kwargs)
 
 
-def rows(store: SQLitePersistenceAdapter) -> int:
-    return store._db.execute("SELECT COUNT(*) FROM attributes").fetchone()[0]
+def rows(store: Stores) -> int:
+    return store.records.db.rows("SELECT COUNT(*) FROM attributes")[0][0]
 
 
 @pytest.fixture
@@ -56,7 +56,7 @@ def post(client, body: Any, headers: dict[str, str] | None = None, content_type:
     return client.post("/", data=data, headers=headers or {}, content_type=content_type)
 
 
-def assert_refused(response, status: int, store: SQLitePersistenceAdapter) -> None:
+def assert_refused(response, status: int, store: Stores) -> None:
     assert response.status_code == status, response.get_data(as_text=True)
     body = response.get_json()
     assert set(body) == {"error"} and "Traceback" not in body["error"] and len(body["error"]) < 120

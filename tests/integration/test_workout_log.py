@@ -10,14 +10,13 @@ import pytest
 from garmin_fit_sdk import Decoder, Profile, Stream
 from lxml import etree
 
-from skill.alexa.factory import create_skill
+from skill.activity.export import fit_names, to_fit, to_tcx
+from skill.bootstrap import build_skill, build_sync_service
 from skill.cli.chat import Chat, WearableLink
 from skill.cli.envelopes import user_id
+from skill.companion.simulated import SimulatedWearable
+from skill.companion.stream import Companion
 from skill.content.schema import Content
-from skill.wearable.companion import Companion
-from skill.wearable.export import fit_names, to_fit, to_tcx
-from skill.wearable.service import SyncService
-from skill.wearable.simulated import SimulatedWearable
 from tests.conftest import START
 
 XSD = Path(__file__).resolve().parents[1] / "data" / "TrainingCenterDatabasev2.xsd"
@@ -25,7 +24,7 @@ PERSON = hashlib.sha256(user_id("local-user").encode()).hexdigest()
 
 
 @pytest.fixture
-def watched(content: Content, nlu, store, activity) -> Chat:
+def watched(content: Content, nlu, store) -> Chat:
     """A chat with a paired simulated watch whose readings go through the sync API's rules."""
     from flask import Flask
 
@@ -33,7 +32,7 @@ def watched(content: Content, nlu, store, activity) -> Chat:
 
     link: WearableLink
     app = Flask("sync")
-    app.register_blueprint(sync_blueprint(SyncService(activity, clock=lambda: link.now_s)))
+    app.register_blueprint(sync_blueprint(build_sync_service(store, clock=lambda: link.now_s)))
     client = app.test_client()
 
     def post(path, body, headers):
@@ -41,7 +40,7 @@ def watched(content: Content, nlu, store, activity) -> Chat:
         return answer.status_code, answer.get_json()
 
     link = WearableLink(Companion(post), SimulatedWearable())
-    chat = Chat(create_skill(store, content, wearable=activity), nlu, content, start_at=START, wearable=link)
+    chat = Chat(build_skill(store, content), nlu, content, start_at=START, wearable=link)
     link.pair(chat)
     return chat
 
@@ -52,14 +51,14 @@ def finish_circuit(chat: Chat) -> None:
         answer = chat.say("next")
 
 
-def test_a_finished_circuit_is_logged_and_exports_to_a_fit_file_garmin_reads(watched: Chat, activity) -> None:
+def test_a_finished_circuit_is_logged_and_exports_to_a_fit_file_garmin_reads(watched: Chat, store) -> None:
     finish_circuit(watched)
-    [log] = activity.logs(PERSON)
+    [log] = store.logs.logs(PERSON)
     moves = [s for s in log["sets"] if s["kind"] == "move"]
     rests = [s for s in log["sets"] if s["kind"] == "rest"]
     assert log["status"] == "finished" and len(moves) == 16 and len(rests) == 1
     assert rests[0]["duration_ms"] >= 30_000
-    samples = activity.recent_samples(PERSON, log["started_at_ms"])
+    samples = store.samples.recent_samples(PERSON, log["started_at_ms"])
     data = to_fit(log, samples)
     assert Decoder(Stream.from_byte_array(bytearray(data))).check_integrity()
     messages, errors = Decoder(Stream.from_byte_array(bytearray(data))).read()
@@ -86,10 +85,10 @@ def test_a_finished_circuit_is_logged_and_exports_to_a_fit_file_garmin_reads(wat
     assert session["max_heart_rate"] == max(b for _, b in in_window)
 
 
-def test_tcx_export_validates_against_garmins_schema(watched: Chat, activity) -> None:
+def test_tcx_export_validates_against_garmins_schema(watched: Chat, store) -> None:
     finish_circuit(watched)
-    [log] = activity.logs(PERSON)
-    document = etree.fromstring(to_tcx(log, activity.recent_samples(PERSON, log["started_at_ms"])))
+    [log] = store.logs.logs(PERSON)
+    document = etree.fromstring(to_tcx(log, store.samples.recent_samples(PERSON, log["started_at_ms"])))
     schema = etree.XMLSchema(etree.parse(str(XSD)))
     assert schema.validate(document), schema.error_log
     laps = document.findall(".//{*}Lap")
@@ -97,12 +96,12 @@ def test_tcx_export_validates_against_garmins_schema(watched: Chat, activity) ->
     assert laps[0].find("{*}Notes").text == "Band Pull Apart, overhand grip: 10 reps"
 
 
-def test_an_abandoned_workout_is_logged_with_what_was_done(watched: Chat, activity) -> None:
+def test_an_abandoned_workout_is_logged_with_what_was_done(watched: Chat, store) -> None:
     started = watched.say("start my back workout")
     third = started.workout.timeline[2]
     watched.say(f"@{third.start_ms // 1000 + 5} next")  # cut the left arm short: it still counts
     watched.say("@3 start over")  # three seconds into the right arm: not done
-    [log] = activity.logs(PERSON)
+    [log] = store.logs.logs(PERSON)
     assert log["status"] == "abandoned"
     assert [(s["exercise"], s["part"]) for s in log["sets"]] == [
         ("band_pull_apart", "overhand grip"), ("band_pull_apart", "underhand grip"),

@@ -15,17 +15,16 @@ from ask_sdk_model import RequestEnvelope
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from skill.alexa.factory import create_skill
 from skill.alexa.interaction_model import load_model
+from skill.bootstrap import build_skill
 from skill.cli import envelopes
 from skill.content import load_content
 from skill.engine.coach import Coach
 from skill.engine.state import WorkoutState
+from skill.settings import STRAVA
 from skill.speech import prompts
 from skill.speech.ssml import BUDGET, Speech, check
-from skill.storage.sqlite import SQLitePersistenceAdapter
-from skill.wearable.jobs import STRAVA
-from skill.wearable.store import SQLiteWearableStore
+from skill.storage.stores import sqlite_stores
 from tests.robustness.conftest import TRIED
 
 MODEL = load_model()["interactionModel"]["languageModel"]
@@ -57,10 +56,10 @@ def slot_variant(name: str, slot_type: str, kind: str, pick: int) -> dict | None
 class Conversations(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
-        self.store = SQLitePersistenceAdapter()
+        self.stores = sqlite_stores()
+        self.store = self.stores.records
         # Uploads on, with a linked account: the offer, yes, no and "send my workout" are in every conversation.
-        self.uploads = SQLiteWearableStore()
-        self.skill = create_skill(self.store, CONTENT, wearable=self.uploads, upload_service=STRAVA)
+        self.skill = build_skill(self.stores, CONTENT, upload_service=STRAVA)
         self.now = 1_795_000_000.0
         self.sessions: dict[str, tuple[str, dict]] = {}  # device -> (session id, attributes), while open
         self.last: dict | None = None
@@ -97,9 +96,7 @@ class Conversations(RuleBasedStateMachine):
                 assert check(body["reprompt"]["outputSpeech"]["ssml"]) == []
         attributes = response.get("sessionAttributes") or {}
         if attributes and not attributes.get("unsaved"):
-            stored = self.store.get_attributes(SERIALIZER.deserialize(json.dumps(
-                envelopes.envelope(request, user=USER, device="d", session_id="s", new_session=False)),
-                RequestEnvelope))
+            stored = self.store.load(USER)
             stored = stored or {"workout": None, "history": [], "settings": {}, "wearable": {}, "version": 0}
             said = attributes["record"]
             # Another Echo may have saved since this session read the record (then the next change here is
@@ -150,7 +147,7 @@ class Conversations(RuleBasedStateMachine):
     def saved_position_is_a_place_in_the_workout(self) -> None:
         if self.last is None:
             return
-        stored = self.store._db.execute("SELECT data FROM attributes").fetchone()
+        stored = next(iter(self.store.db.rows("SELECT data FROM attributes")), None)
         if stored:
             raw = json.loads(stored[0]).get("workout")
             state = WorkoutState.from_dict(raw)
@@ -159,14 +156,13 @@ class Conversations(RuleBasedStateMachine):
 
     @invariant()
     def a_queued_upload_is_a_finished_workout_sent_once(self) -> None:
-        jobs = self.uploads.uploads(hashlib.sha256(USER.encode()).hexdigest())
-        logged = {log["started_at_ms"] for log in self.uploads.logs(hashlib.sha256(USER.encode()).hexdigest())}
+        jobs = self.stores.uploads.uploads(hashlib.sha256(USER.encode()).hexdigest())
+        logged = {log["started_at_ms"] for log in self.stores.logs.logs(hashlib.sha256(USER.encode()).hexdigest())}
         assert len({(j.service, j.started_at_ms) for j in jobs}) == len(jobs)
         assert all(j.started_at_ms in logged and j.token == TOKEN for j in jobs)
 
     def teardown(self) -> None:
-        self.store.close()
-        self.uploads.close()
+        self.stores.close()
 
 
 TestConversations = Conversations.TestCase

@@ -13,14 +13,20 @@ from flask import Flask
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from skill.activity.uploaders import UploadError
+from skill.activity.worker import MAX_BACKOFF_S, UploadWorker
+from skill.companion.stream import Companion
 from skill.engine.coach import Coach
 from skill.engine.commands import Cmd, Command
+from skill.heartrate.pairing import digest
+from skill.heartrate.service import RateLimiter, SyncService
+from skill.settings import FITBIT
 from skill.speech import prompts
-from skill.wearable.companion import Companion
-from skill.wearable.jobs import DONE, FITBIT, UploadJob
-from skill.wearable.service import RateLimiter, SyncService, digest
-from skill.wearable.store import SQLiteWearableStore
-from skill.wearable.uploads import MAX_BACKOFF_S, UploadError, run_due
+from skill.storage.logs import SQLiteLogStore
+from skill.storage.pairing import SQLitePairingStore
+from skill.storage.samples import SQLiteSampleStore
+from skill.storage.sqlite import Database
+from skill.storage.uploads import DONE, SQLiteUploadQueue, UploadJob
 from skill.web.sync import sync_blueprint
 from tests.integration.conftest import DynamoCalls, LambdaEcho
 from tests.integration.test_lambda_dynamodb import finished_moves, heard_by, speech, stored, stored_state
@@ -65,9 +71,9 @@ def test_faults_anywhere_in_a_workout_lose_nothing_and_count_nothing_twice(
     assert len(started) == len(set(started))  # no workout counted twice
 
 
-class FlakyWearable(SQLiteWearableStore):
+class FlakySamples(SQLiteSampleStore):
     def __init__(self, failing: set[int]) -> None:
-        super().__init__()
+        super().__init__(Database())
         self.failing, self.calls = failing, 0
 
     def put_samples(self, user: str, samples: list[tuple[int, int]], now: int) -> None:
@@ -79,12 +85,13 @@ class FlakyWearable(SQLiteWearableStore):
 
 @given(failing=st.sets(st.integers(1, 12), max_size=6), batches=st.integers(1, 8))
 def test_ingestion_faults_lose_no_sample_and_store_none_twice(failing: set[int], batches: int) -> None:
-    store = FlakyWearable(failing)
+    store = FlakySamples(failing)
+    pairing = SQLitePairingStore(store.db)
     app = Flask("sync")
-    service = SyncService(store, upload_limit=RateLimiter(per_second=1000, burst=1000))
+    service = SyncService(pairing, store, upload_limit=RateLimiter(per_second=1000, burst=1000))
     app.register_blueprint(sync_blueprint(service))
     client = app.test_client()
-    store.save_token(digest("tok"), "u" * 64, "watch", int(time.time()))
+    pairing.save_token(digest("tok"), "u" * 64, "watch", int(time.time()))
 
     def post(path, body, headers):
         answer = client.post(path, json=body, headers=headers)
@@ -104,15 +111,17 @@ def test_ingestion_faults_lose_no_sample_and_store_none_twice(failing: set[int],
         ticks[0] += 100
     TRIED["ingestion faults injected"] += min(len(failing), store.calls)
     assert store.recent_samples("u" * 64, 0) == sorted(sent)
-    store.close()
+    store.db.close()
 
 
-class FlakyJobs(SQLiteWearableStore):
-    """An upload store whose calls fail at the given call numbers, as DynamoDB does when throttled or down."""
+class FlakyJobs(SQLiteUploadQueue):
+    """An upload queue (and its logs) whose calls fail at the given call numbers, as DynamoDB does when throttled
+    or down."""
 
     def __init__(self, failing: set[int]) -> None:
-        super().__init__()
+        super().__init__(Database())
         self.failing, self.calls, self.lost_results = failing, 0, 0
+        self.logs = FlakyLogs(self)
 
     def _maybe_fail(self) -> None:
         self.calls += 1
@@ -127,10 +136,6 @@ class FlakyJobs(SQLiteWearableStore):
         self._maybe_fail()
         return super().claim_upload(job, until)
 
-    def logs(self, user: str, since_ms: int = 0) -> list[dict[str, Any]]:
-        self._maybe_fail()
-        return super().logs(user, since_ms)
-
     def save_upload(self, job: UploadJob) -> None:
         try:
             self._maybe_fail()
@@ -138,6 +143,16 @@ class FlakyJobs(SQLiteWearableStore):
             self.lost_results += job.status == DONE  # sent, but the worker could not record it
             raise
         super().save_upload(job)
+
+
+class FlakyLogs(SQLiteLogStore):
+    def __init__(self, jobs: FlakyJobs) -> None:
+        super().__init__(jobs.db)
+        self.jobs = jobs
+
+    def log(self, user: str, started_at_ms: int) -> dict[str, Any] | None:
+        self.jobs._maybe_fail()
+        return super().log(user, started_at_ms)
 
 
 class FlakyService:
@@ -166,13 +181,14 @@ def test_upload_faults_lose_no_workout(failing: set[int], jobs: int, answers: li
     store = FlakyJobs(failing)
     service = FlakyService(list(answers))
     for i in range(jobs):
-        store.save_log("u" * 64, {"started_at_ms": 1_000 + i, "finished_at_ms": 2_000 + i, "sets": []})
+        store.logs.save_log("u" * 64, {"started_at_ms": 1_000 + i, "finished_at_ms": 2_000 + i, "sets": []})
         store.add_upload(UploadJob("u" * 64, FITBIT, 1_000 + i, next_try=0, token="t"))
     now = 1_800_000_000.0
     for _ in range(60):  # the schedule wakes the worker again and again, hours apart
         now += MAX_BACKOFF_S
         with contextlib.suppress(ConnectionError):  # a failed query for due jobs fails the whole run
-            run_due(store, lambda service_name, token: service, clock=lambda at=now: at)
+            worker = UploadWorker(store, store.logs, None, lambda name, token: service, clock=lambda at=now: at)
+            worker.run_due()
         if all(job.status == DONE for job in store.uploads("u" * 64)):
             break
     TRIED["upload faults injected"] += min(len(failing), store.calls) + len(answers)
@@ -180,4 +196,4 @@ def test_upload_faults_lose_no_workout(failing: set[int], jobs: int, answers: li
     assert sorted(set(service.received)) == [1_000 + i for i in range(jobs)]
     # Sent twice only when the worker could not record a success (at-least-once, never lost).
     assert len(service.received) - jobs <= store.lost_results
-    store.close()
+    store.db.close()

@@ -11,12 +11,14 @@ import time
 import requests
 from requests.adapters import HTTPAdapter
 
+from skill.activity.uploaders import uploaders
+from skill.bootstrap import build_upload_worker
 from skill.cli import envelopes
+from skill.companion.stream import Companion, open_mhealth
 from skill.speech.timing import estimate_seconds
-from skill.storage.sqlite import SQLitePersistenceAdapter
-from skill.wearable.companion import Companion, open_mhealth
-from skill.wearable.store import SQLiteWearableStore
-from skill.wearable.uploads import run_due, uploaders
+from skill.storage.records import SQLiteRecordStore
+from skill.storage.sqlite import Database
+from skill.storage.stores import sqlite_stores
 from skill.web.app import create_app
 
 USER = "amzn1.ask.account.PRIVATE-USER-ID-1234567890"
@@ -32,20 +34,21 @@ class Nowhere(HTTPAdapter):
 DEVICE = "amzn1.ask.device.PRIVATE-DEVICE-ID-0987654321"
 
 
-class Broken(SQLitePersistenceAdapter):
+class Broken(SQLiteRecordStore):
     fail = False
 
-    def save_attributes(self, request_envelope, attributes):
+    def save(self, key, data, version):
         if Broken.fail:
-            raise ConnectionError(f"could not save for {request_envelope.context.system.user.user_id}")
-        super().save_attributes(request_envelope, attributes)
+            raise ConnectionError(f"could not save for {key}")
+        super().save(key, data, version)
 
 
 def test_no_identifier_or_secret_reaches_the_logs(caplog) -> None:
     caplog.set_level(logging.DEBUG, logger="backcoach")
     caplog.set_level(logging.INFO)
-    store, wearable = Broken(), SQLiteWearableStore()
-    client = create_app(store, "", verify_signature=False, verify_timestamp=False, wearable=wearable,
+    stores = sqlite_stores()
+    stores.records = Broken(Database())
+    client = create_app(stores, "", verify_signature=False, verify_timestamp=False,
                         upload_service="strava").test_client()
     secrets: list[str] = [USER, DEVICE, LINKED_TOKEN]
     now, attributes, session = time.time() - 1200, {}, "s1"
@@ -86,7 +89,7 @@ def test_no_identifier_or_secret_reaches_the_logs(caplog) -> None:
     # The worker tries Strava, which is unreachable here (a closed port): the failure is logged, the token not.
     session_to_nowhere = requests.Session()
     session_to_nowhere.mount("https://www.strava.com", Nowhere())
-    run_due(wearable, uploaders(strava_session=session_to_nowhere, poll_seconds=0.01))
+    build_upload_worker(stores, uploaders(strava_session=session_to_nowhere, poll_seconds=0.01)).run_due()
     assert "upload service=strava status=pending" in caplog.text
     say("UnpairWatchIntent", new=True)
     logged = caplog.text + json.dumps([r.args for r in caplog.records], default=str)

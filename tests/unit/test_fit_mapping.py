@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from garmin_fit_sdk import Profile
 
+from skill.activity.export import fit_mapping, fit_names
 from skill.content.schema import Content
-from skill.wearable.export import fit_mapping, fit_names
 
 
 def test_every_exercise_has_a_fit_name_from_the_profile(content: Content) -> None:

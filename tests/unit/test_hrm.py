@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from skill.wearable.hrm import HeartRateMeasurement, MalformedMeasurement, parse
+from skill.companion.hrm import HeartRateMeasurement, MalformedMeasurement, parse
 
 
 @pytest.mark.parametrize(

@@ -11,9 +11,9 @@ import pytest
 from samtranslator.translator.managed_policy_translator import ManagedPolicyLoader
 from samtranslator.translator.transform import transform
 
-from skill.wearable.jobs import SERVICES
-from skill.wearable.store import DUE_INDEX
-from skill.wearable.upload_worker import JOBS_PER_RUN
+from skill.activity.worker import JOBS_PER_RUN
+from skill.settings import SERVICES
+from skill.storage.uploads import DUE_INDEX
 from tests.tables import INFRASTRUCTURE, load
 
 TEMPLATES = sorted(INFRASTRUCTURE.glob("*.yaml"))
@@ -59,17 +59,17 @@ def test_the_skill_function_is_locked_down() -> None:
     assert runtime["Architectures"] == ["arm64"] and runtime["Runtime"].startswith("python3.")
     assert function["Events"]["Alexa"] == {"Type": "AlexaSkill", "Properties": {"SkillId": {"Ref": "SkillId"}}}
     grants = {(s["Resource"]["Fn::GetAtt"][0], a) for s in function["Policies"][0]["Statement"] for a in s["Action"]}
-    # Exactly what the skill calls: its record, pairing items and upload jobs (UpdateItem: the person's list of
-    # jobs), recent samples for rests, workout logs.
+    # Exactly what the skill calls: its record, pairing items, workout logs and upload jobs (UpdateItem: the
+    # person's lists of logs and jobs), recent samples for rests.
     assert grants == {("StateTable", "dynamodb:GetItem"), ("StateTable", "dynamodb:PutItem"),
                       ("StateTable", "dynamodb:UpdateItem"), ("StateTable", "dynamodb:DeleteItem"),
-                      ("SamplesTable", "dynamodb:Query"), ("SamplesTable", "dynamodb:PutItem")}
+                      ("SamplesTable", "dynamodb:Query")}
     sync = resources["SyncFunction"]["Properties"]
     sync_grants = {(s["Resource"]["Fn::GetAtt"][0], a) for s in sync["Policies"][0]["Statement"] for a in s["Action"]}
     assert sync_grants == {("StateTable", a) for a in ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
                                                        "dynamodb:DeleteItem")} | {
-        ("SamplesTable", "dynamodb:PutItem"), ("SamplesTable", "dynamodb:BatchWriteItem")}
-    assert {e["Properties"]["Path"] for e in sync["Events"].values()} == {"/v1/pair", "/v1/heart-rate", "/v1/events"}
+        ("SamplesTable", "dynamodb:BatchWriteItem")}
+    assert {e["Properties"]["Path"] for e in sync["Events"].values()} == {"/v1/pair", "/v1/heart-rate"}
     assert function["Environment"]["Variables"]["BACKCOACH_TABLE"] == {"Ref": "StateTable"}
     assert resources["SkillLogGroup"]["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
     assert template["Outputs"]["SkillFunctionArn"]["Value"] == {"Fn::GetAtt": ["SkillFunction", "Arn"]}
@@ -87,8 +87,9 @@ def test_the_upload_worker_is_woken_by_new_jobs_and_a_schedule_and_touches_only_
         resource = statement["Resource"]
         name = resource["Fn::GetAtt"][0] if "Fn::GetAtt" in resource else resource["Fn::Sub"]
         grants |= {(name, action) for action in statement["Action"]}
-    # Exactly what the worker calls: the due query, the claim, its result; the workout log and heart rate.
-    assert grants == {("StateTable", "dynamodb:PutItem"),
+    # Exactly what the worker calls: the due query, the claim, its result; the workout log (state table, or the
+    # samples table where earlier releases kept it) and heart rate.
+    assert grants == {("StateTable", "dynamodb:PutItem"), ("StateTable", "dynamodb:GetItem"),
                       ("StateTable", "dynamodb:UpdateItem"), ("${StateTable.Arn}/index/" + DUE_INDEX, "dynamodb:Query"),
                       ("SamplesTable", "dynamodb:Query")}
     queued = properties["Events"]["Queued"]["Properties"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from skill.companion.simulated import SimulatedHeart
 from skill.engine.coach import Coach
 from skill.engine.commands import Cmd, Command
 from skill.engine.plan import REST, build_plan
@@ -16,7 +17,6 @@ from skill.engine.rest import (
     max_heart_rate,
     recovery_threshold,
 )
-from skill.wearable.simulated import SimulatedHeart
 
 NOW = 1_795_000_000_000
 

@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from skill.wearable.hrm import HEART_RATE_MEASUREMENT, HEART_RATE_SERVICE, MalformedMeasurement, parse
+from skill.companion.hrm import HEART_RATE_MEASUREMENT, HEART_RATE_SERVICE, MalformedMeasurement, parse
 
 log = logging.getLogger("backcoach.companion")
 

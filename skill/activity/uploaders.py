@@ -1,29 +1,19 @@
-"""Uploads of finished workouts to Strava (a FIT file, via stravalib) and Fitbit (an activity log entry).
-
-Uploads are jobs kept in the wearable store (SQLite locally, DynamoDB when deployed): `run_due` tries every job
-that is due, and a failed one is kept and retried with backoff until it succeeds. Tokens are never logged.
-"""
+"""The clients that send a finished workout to Strava (a FIT file, via stravalib) and Fitbit (an activity log
+entry). Each raises UploadError saying whether trying again can help. Tokens are never logged."""
 
 from __future__ import annotations
 
 import io
-import logging
 import re
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import replace
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from skill.wearable.export import estimated_calories, to_fit
-from skill.wearable.jobs import DONE, FAILED, FITBIT, STRAVA, WAITING_FOR_TOKEN, UploadJob
-
-log = logging.getLogger("backcoach.uploads")
+from skill.activity.export import estimated_calories, to_fit
+from skill.settings import FITBIT, STRAVA
 
 FITBIT_API = "https://api.fitbit.com"
-FIRST_BACKOFF_S = 60
-MAX_BACKOFF_S = 6 * 3600
-LEASE_S = 300  # a job being uploaded is not picked up by another worker for this long
 DUPLICATE = re.compile(r"duplicate of (?:activity )?(?:<a[^>]*>)?(\d+)")
 
 
@@ -148,79 +138,6 @@ class FitbitUploader:
         raise UploadError(f"Fitbit answered {answer.status_code}")
 
 
-class UploadStore(Protocol):
-    """Where upload jobs live (see skill.wearable.store)."""
-
-    def due_uploads(self, now: int, limit: int) -> list[UploadJob]: ...
-
-    def claim_upload(self, job: UploadJob, until: int) -> bool:
-        """Takes `job` for one worker until `until`; False when another worker changed it first."""
-
-    def save_upload(self, job: UploadJob) -> None: ...
-
-    def logs(self, user: str, since_ms: int = 0) -> list[dict[str, Any]]: ...
-
-    def recent_samples(self, user: str, since_ms: int) -> list[tuple[int, int]]: ...
-
-
-def run_due(
-    store: UploadStore, uploader_for: Callable[[str, str], Uploader | None], clock: Callable[[], float] = time.time,
-    limit: int = 10,
-) -> list[UploadJob]:
-    """Tries every job that is due (at most `limit`); returns each one as it now stands."""
-    now = int(clock())
-    finished = []
-    for job in store.due_uploads(now, limit):
-        try:
-            if not store.claim_upload(job, now + LEASE_S):
-                continue  # another worker has it
-            finished.append(_attempt(store, job, uploader_for, now))
-        except Exception as e:  # noqa: BLE001 - a storage fault: the lease runs out and the job is tried again
-            log.error("upload job not tried service=%s error=%s", job.service, type(e).__name__)
-    return finished
-
-
-def _attempt(
-    store: UploadStore, job: UploadJob, uploader_for: Callable[[str, str], Uploader | None], now: int,
-) -> UploadJob:
-    workout = next((w for w in store.logs(job.user, job.started_at_ms) if w["started_at_ms"] == job.started_at_ms),
-                   None)
-    uploader = uploader_for(job.service, job.token) if job.token else None
-    attempts = job.attempts + 1
-    if workout is None:
-        outcome = replace(job, status=FAILED, attempts=attempts, result="workout log not found", token="")
-    elif uploader is None:
-        outcome = replace(job, attempts=attempts, next_try=now + MAX_BACKOFF_S,
-                          result=f"{WAITING_FOR_TOKEN} (no access token)")
-    else:
-        samples = [s for s in store.recent_samples(job.user, job.started_at_ms) if s[0] <= workout["finished_at_ms"]]
-        try:
-            result = uploader.upload(workout, samples)
-            outcome = replace(job, status=DONE, attempts=attempts, next_try=now, result=result, token="")
-        except UploadError as e:
-            outcome = _failed(job, e, now)
-        except Exception as e:  # noqa: BLE001 - an answer no client expected: back off like any failure
-            outcome = _failed(job, UploadError(f"unexpected {type(e).__name__}"), now)
-    store.save_upload(outcome)
-    level = logging.INFO if outcome.status == DONE else logging.WARNING
-    log.log(level, "upload service=%s status=%s attempts=%d reason=%s", job.service, outcome.status,
-            outcome.attempts, "" if outcome.status == DONE else outcome.result)
-    return outcome
-
-
-def _failed(job: UploadJob, error: UploadError, now: int) -> UploadJob:
-    attempts = job.attempts + 1
-    if error.permanent:
-        return replace(job, status=FAILED, attempts=attempts, result=str(error), token="")
-    if error.unauthorized:  # wait for a fresh token (see refresh_upload_token), or try again much later
-        return replace(job, attempts=attempts, next_try=now + MAX_BACKOFF_S, result=f"{WAITING_FOR_TOKEN} ({error})")
-    if error.retry_after is not None:
-        wait = error.retry_after
-    else:
-        wait = min(MAX_BACKOFF_S, FIRST_BACKOFF_S * 2 ** job.attempts)
-    return replace(job, attempts=attempts, next_try=now + int(wait), result=str(error))
-
-
 def uploaders(
     strava_session: Any = None, fitbit_base: str = FITBIT_API, poll_seconds: float = 1.0, timeout: float = 30,
 ) -> Callable[[str, str], Uploader | None]:
@@ -234,11 +151,3 @@ def uploaders(
         return None
 
     return uploader_for
-
-
-def summary(jobs: Iterable[UploadJob]) -> dict[str, int]:
-    """How many jobs ended in each status (what a worker logs and returns; never ids or tokens)."""
-    counts: dict[str, int] = {}
-    for job in jobs:
-        counts[job.status] = counts.get(job.status, 0) + 1
-    return counts

@@ -5,39 +5,23 @@ Each call returns (HTTP status, JSON body); the Flask blueprint and the Lambda e
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
-from skill.wearable.store import PAIRING_TTL_S, WearableStore
+from skill.heartrate.pairing import digest
+from skill.heartrate.samples import parse_heart_rate
+from skill.storage.pairing import PairingStore
+from skill.storage.samples import SampleStore
 
 MAX_SAMPLES_PER_BATCH = 600  # ten minutes at one a second
 MAX_BODY_BYTES = 100 * 1024  # room for a full batch (600 samples are about 70 KB)
-MIN_BPM, MAX_BPM = 25, 250
-EVENT_TYPES = ("set_done",)
 _CODE = re.compile(r"\d{6}")
 Reply = tuple[int, dict[str, Any]]
-
-
-def digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
-def new_pairing_code() -> str:
-    return f"{secrets.randbelow(10**6):06d}"
-
-
-def issue_pairing(store: WearableStore, user: str, now: int) -> str:
-    """A fresh single-use code for `user`, valid for PAIRING_TTL_S seconds; only its hash is stored."""
-    code = new_pairing_code()
-    store.save_pairing(digest(code), user, now + PAIRING_TTL_S)
-    return code
 
 
 @dataclass
@@ -65,7 +49,8 @@ class RateLimiter:
 
 @dataclass
 class SyncService:
-    store: WearableStore
+    pairing: PairingStore
+    samples: SampleStore
     clock: Callable[[], float] = time.time
     pairing_limit: RateLimiter = field(default_factory=lambda: RateLimiter(per_second=1 / 60, burst=5))
     upload_limit: RateLimiter = field(default_factory=lambda: RateLimiter(per_second=2, burst=10))
@@ -78,11 +63,11 @@ class SyncService:
         device = body.get("device", "wearable")
         if not isinstance(device, str) or not 0 < len(device) <= 64:
             return 400, {"error": "device must be a name of 1 to 64 characters"}
-        user = self.store.redeem_pairing(digest(body["code"]), int(self.clock()))
+        user = self.pairing.redeem_pairing(digest(body["code"]), int(self.clock()))
         if user is None:
             return 403, {"error": "that pairing code is wrong, expired or already used"}
         token = secrets.token_urlsafe(32)
-        self.store.save_token(digest(token), user, device, int(self.clock()))
+        self.pairing.save_token(digest(token), user, device, int(self.clock()))
         return 201, {"token": token}
 
     def _user(self, authorization: str | None) -> tuple[str | None, Reply | None]:
@@ -91,7 +76,7 @@ class SyncService:
         token_hash = digest(authorization.removeprefix("Bearer ").strip())
         if not self.upload_limit.allow(token_hash):
             return None, (429, {"error": "too many requests; slow down"})
-        user = self.store.user_for_token(token_hash)
+        user = self.pairing.user_for_token(token_hash)
         if user is None:
             return None, (401, {"error": "unknown or revoked token"})
         return user, None
@@ -113,53 +98,5 @@ class SyncService:
             if problem:
                 return 400, {"error": f"samples[{i}]: {problem}"}
             parsed.append(value)
-        self.store.put_samples(user, sorted(set(parsed)), int(now))
+        self.samples.put_samples(user, sorted(set(parsed)), int(now))
         return 202, {"accepted": len(parsed)}
-
-    def event(self, body: Any, authorization: str | None) -> Reply:
-        user, refused = self._user(authorization)
-        if refused:
-            return refused
-        assert user is not None
-        if not isinstance(body, dict) or body.get("type") not in EVENT_TYPES:
-            return 400, {"error": f"expected {{\"type\": one of {list(EVENT_TYPES)}, \"at\": <ISO 8601>}}"}
-        at = _instant(body.get("at"), self.clock())
-        if at is None:
-            return 400, {"error": "at must be an ISO 8601 date-time with a time zone, not in the future"}
-        self.store.put_event(user, body["type"], at, int(self.clock()))
-        return 202, {"accepted": 1}
-
-
-def parse_heart_rate(sample: Any, now: float) -> tuple[str, tuple[int, int]]:
-    """Checks one Open mHealth heart-rate-2.0 body: ("", (epoch ms, bpm)) or (problem, (0, 0))."""
-    if not isinstance(sample, dict):
-        return "not an object", (0, 0)
-    rate = sample.get("heart_rate")
-    if not isinstance(rate, dict) or rate.get("unit") != "beats/min":
-        return "heart_rate must be {\"value\": <number>, \"unit\": \"beats/min\"}", (0, 0)
-    value = rate.get("value")
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not MIN_BPM <= value <= MAX_BPM:
-        return f"heart_rate.value must be a number from {MIN_BPM} to {MAX_BPM}", (0, 0)
-    frame = sample.get("effective_time_frame")
-    when = frame.get("date_time") if isinstance(frame, dict) else None
-    if when is None and isinstance(frame, dict) and isinstance(frame.get("time_interval"), dict):
-        when = frame["time_interval"].get("end_date_time")
-    at = _instant(when, now)
-    if at is None:
-        return "effective_time_frame needs a date_time (ISO 8601 with a time zone, not in the future)", (0, 0)
-    return "", (at, round(value))
-
-
-def _instant(value: Any, now: float) -> int | None:
-    if not isinstance(value, str) or len(value) > 40:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        return None
-    seconds = moment.timestamp()
-    if seconds > now + 60 or seconds < now - 24 * 3600:
-        return None
-    return int(seconds * 1000)

@@ -1,0 +1,189 @@
+"""The upload queue: one job per finished workout and service, claimed by one worker at a time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any, Protocol
+
+from skill.storage.dynamo import client, conditional_failed, from_item, to_item, value
+from skill.storage.sqlite import Database
+
+PENDING, DONE, FAILED = "pending", "done", "failed"
+# How a pending job's result starts when only a fresh access token can help: a refresh makes it due at once.
+WAITING_FOR_TOKEN = "waiting for a fresh access token"
+UPLOAD_KEPT_S = 30 * 24 * 3600  # a finished job is kept a month, so a workout is never sent twice
+DUE_INDEX = "due"  # the state table's sparse index of pending jobs (queue = "pending", next_try)
+
+
+@dataclass(frozen=True)
+class UploadJob:
+    """One workout to send to one service. `user` is the person's hashed id; `next_try` is epoch seconds."""
+
+    user: str
+    service: str
+    started_at_ms: int
+    status: str = PENDING
+    attempts: int = 0
+    next_try: int = 0
+    result: str = ""  # the service's id for the workout when done; the last error otherwise
+    token: str = ""  # the access token to upload with (dropped once the job is done or failed)
+
+    def __repr__(self) -> str:  # never show the token, in logs or in test output
+        return (f"UploadJob(service={self.service!r}, started_at_ms={self.started_at_ms}, status={self.status!r}, "
+                f"attempts={self.attempts}, next_try={self.next_try}, result={self.result!r})")
+
+
+class UploadQueue(Protocol):
+    def add_upload(self, job: UploadJob) -> bool:
+        """Queues `job`; False when that workout is already queued or sent to that service."""
+
+    def uploads(self, user: str) -> list[UploadJob]: ...
+
+    def due_uploads(self, now: int, limit: int) -> list[UploadJob]: ...
+
+    def claim_upload(self, job: UploadJob, until: int) -> bool:
+        """Takes `job` for one worker until `until`; False when another worker changed it first."""
+
+    def save_upload(self, job: UploadJob) -> None: ...
+
+    def refresh_upload_token(self, user: str, service: str, token: str, due: int) -> int:
+        """Gives the person's pending jobs for `service` a fresh token; those that were waiting for one become due
+        by `due` (epoch s; 0: at once), the others keep their backoff. Returns how many jobs are still pending."""
+
+
+class SQLiteUploadQueue:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        db.schema("""CREATE TABLE IF NOT EXISTS uploads (user TEXT, service TEXT, started_at_ms INTEGER, status TEXT,
+                     attempts INTEGER, next_try INTEGER, result TEXT, token TEXT,
+                     PRIMARY KEY (user, service, started_at_ms))""")
+
+    def add_upload(self, job: UploadJob) -> bool:
+        return self.db.change(
+            "INSERT OR IGNORE INTO uploads VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (job.user, job.service, job.started_at_ms, job.status, job.attempts, job.next_try, job.result, job.token),
+        ) == 1
+
+    def uploads(self, user: str) -> list[UploadJob]:
+        return [UploadJob(*row) for row in self.db.rows(
+            "SELECT * FROM uploads WHERE user = ? ORDER BY started_at_ms", (user,))]
+
+    def due_uploads(self, now: int, limit: int) -> list[UploadJob]:
+        rows = self.db.rows("SELECT * FROM uploads WHERE status = ? AND next_try <= ? ORDER BY next_try LIMIT ?",
+                            (PENDING, now, limit))
+        return [UploadJob(*row) for row in rows]
+
+    def claim_upload(self, job: UploadJob, until: int) -> bool:
+        return self.db.change(
+            "UPDATE uploads SET next_try = ? WHERE user = ? AND service = ? AND started_at_ms = ? AND status = ? "
+            "AND next_try = ?", (until, job.user, job.service, job.started_at_ms, PENDING, job.next_try)) == 1
+
+    def save_upload(self, job: UploadJob) -> None:
+        self.db.change(
+            "UPDATE uploads SET status = ?, attempts = ?, next_try = ?, result = ?, token = ? "
+            "WHERE user = ? AND service = ? AND started_at_ms = ?",
+            (job.status, job.attempts, job.next_try, job.result, job.token, job.user, job.service, job.started_at_ms))
+
+    def refresh_upload_token(self, user: str, service: str, token: str, due: int) -> int:
+        with self.db.transaction() as db:
+            db.execute(
+                "UPDATE uploads SET token = ?, next_try = CASE WHEN result LIKE ? THEN MIN(next_try, ?) ELSE next_try "
+                "END WHERE user = ? AND service = ? AND status = ? AND token != ?",
+                (token, WAITING_FOR_TOKEN + "%", due, user, service, PENDING, token))
+            return int(db.execute("SELECT COUNT(*) FROM uploads WHERE user = ? AND status = ?",
+                                  (user, PENDING)).fetchone()[0])
+
+
+class DynamoUploadQueue:
+    """Items `upload#<user>#<service>#<start>` of the state table and `uploads#<user>` listing a person's jobs.
+    Pending jobs carry `queue` = "pending", which puts them in the sparse DUE_INDEX."""
+
+    def __init__(self, table: str) -> None:
+        self.table = table
+
+    def add_upload(self, job: UploadJob) -> bool:
+        # The person's list first: a job is never out of reach of a token refresh (a listed job that was never
+        # written is skipped).
+        client().update_item(TableName=self.table, Key={"id": {"S": f"uploads#{job.user}"}},
+                             UpdateExpression="ADD jobs :j", ExpressionAttributeValues={":j": value({_job_id(job)})})
+        try:
+            client().put_item(TableName=self.table, Item=to_item(_job_item(job)),
+                              ConditionExpression="attribute_not_exists(id)")
+        except Exception as e:
+            if conditional_failed(e):
+                return False
+            raise
+        return True
+
+    def uploads(self, user: str) -> list[UploadJob]:
+        index = client().get_item(TableName=self.table, Key={"id": {"S": f"uploads#{user}"}},
+                                  ConsistentRead=True).get("Item")
+        jobs = []
+        for job_id in (from_item(index).get("jobs", []) if index else []):
+            item = client().get_item(TableName=self.table, Key={"id": {"S": job_id}}, ConsistentRead=True).get("Item")
+            if item:
+                jobs.append(_job(from_item(item)))
+        return sorted(jobs, key=lambda j: j.started_at_ms)
+
+    def due_uploads(self, now: int, limit: int) -> list[UploadJob]:
+        answer = client().query(
+            TableName=self.table, IndexName=DUE_INDEX, KeyConditionExpression="#q = :p AND next_try <= :now",
+            ExpressionAttributeNames={"#q": "queue"},
+            ExpressionAttributeValues={":p": {"S": PENDING}, ":now": value(now)}, Limit=limit)
+        return [_job(from_item(item)) for item in answer.get("Items", [])]
+
+    def claim_upload(self, job: UploadJob, until: int) -> bool:
+        try:
+            client().update_item(
+                TableName=self.table, Key={"id": {"S": _job_id(job)}}, UpdateExpression="SET next_try = :until",
+                ConditionExpression="#s = :pending AND next_try = :seen", ExpressionAttributeNames={"#s": "status"},
+                ExpressionAttributeValues={":until": value(until), ":pending": {"S": PENDING},
+                                           ":seen": value(job.next_try)})
+        except Exception as e:
+            if conditional_failed(e):
+                return False
+            raise
+        return True
+
+    def save_upload(self, job: UploadJob) -> None:
+        client().put_item(TableName=self.table, Item=to_item(_job_item(job)))
+
+    def refresh_upload_token(self, user: str, service: str, token: str, due: int) -> int:
+        pending = 0
+        for job in self.uploads(user):
+            if job.status != PENDING:
+                continue
+            pending += 1
+            if job.service == service and job.token != token:
+                waiting = job.result.startswith(WAITING_FOR_TOKEN)  # others keep their backoff (or lease)
+                next_try = min(job.next_try, due) if waiting else job.next_try
+                self.save_upload(replace(job, token=token, next_try=next_try))
+        if not pending:  # every job is done: nothing left to refresh
+            client().delete_item(TableName=self.table, Key={"id": {"S": f"uploads#{user}"}})
+        return pending
+
+
+def _job_id(job: UploadJob) -> str:
+    return f"upload#{job.user}#{job.service}#{job.started_at_ms}"
+
+
+def _job_item(job: UploadJob) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "id": _job_id(job), "user": job.user, "service": job.service, "started_at_ms": job.started_at_ms,
+        "status": job.status, "attempts": job.attempts, "next_try": job.next_try, "result": job.result[:300],
+    }
+    if job.status == PENDING:
+        item["queue"] = PENDING
+        if job.token:
+            item["token"] = job.token
+    else:
+        item["expires_at"] = job.next_try + UPLOAD_KEPT_S
+    return item
+
+
+def _job(item: dict[str, Any]) -> UploadJob:
+    return UploadJob(
+        user=str(item["user"]), service=str(item["service"]), started_at_ms=int(item["started_at_ms"]),
+        status=str(item["status"]), attempts=int(item["attempts"]), next_try=int(item["next_try"]),
+        result=str(item.get("result", "")), token=str(item.get("token", "")),
+    )
