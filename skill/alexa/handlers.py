@@ -80,8 +80,8 @@ def respond(handler_input: HandlerInput, speech: Speech, outcome: Outcome) -> Re
         return builder.response  # Alexa accepts no speech in reply to SessionEndedRequest
     if outcome.speech:
         builder.speak(speech.ssml(outcome.speech))
-    if outcome.result == "link_account":
-        builder.set_card(LinkAccountCard())  # the Alexa app shows the person where to link their account
+    if outcome.card == "link_account":
+        builder.set_card(LinkAccountCard())
     if not outcome.end_session and outcome.reprompt:
         builder.ask(speech.ssml(outcome.reprompt))
     builder.set_should_end_session(outcome.end_session)

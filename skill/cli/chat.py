@@ -222,7 +222,7 @@ class Chat:
         plan = build_plan(self.content, state.workout, state.equipment)
         marks = []
         for seg in state.timeline:
-            step = plan.steps[seg.step]
+            step = plan.steps[plan.index(seg.step) or 0]
             seconds = seg.start_ms // 1000
             label = "rest" if step.kind == REST else part_label(step.display_name, step.part_kind, step.part_label)
             marks.append(f"{seconds // 60}:{seconds % 60:02d} {label}")
@@ -257,7 +257,8 @@ class WearableLink:
             return
         plan = build_plan(content, state.workout, state.equipment)
         self.simulated.follow([
-            (state.response_at_ms + seg.start_ms, state.response_at_ms + seg.end_ms, plan.steps[seg.step].kind)
+            (state.response_at_ms + seg.start_ms, state.response_at_ms + seg.end_ms,
+             plan.steps[plan.index(seg.step) or 0].kind)
             for seg in state.timeline
         ])
 

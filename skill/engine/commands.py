@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from skill.engine.effects import Effect
+from skill.engine.record import HistoryEntry
 from skill.engine.rest import Vitals
 from skill.engine.script import Prompt
 from skill.engine.state import WorkoutState
@@ -47,17 +49,20 @@ class Command:
     vitals: Vitals | None = None  # the paired wearable's recent heart rate, when there is one
     code: str = ""  # PAIR: the one-time code issued for this person ("" when wearables are not set up)
     number: int | None = None  # SET_RECOVERY: beats per minute; SET_AGE: years
-    history: tuple[dict, ...] = ()  # HISTORY: the finished workouts on record (see skill.engine.history)
+    history: tuple[HistoryEntry, ...] = ()  # HISTORY: the workouts on record
     upload_service: str = ""  # where finished workouts can be sent ("strava", "fitbit"; "" when not set up)
     linked: bool = False  # the person has linked their account with that service
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """The engine's answer: a result name (for logs and tests), the new state and what to say."""
+    """The engine's answer: a result name (for logs and tests), the new state, what to say, and what the turn
+    must do about it (effects)."""
 
     result: str
     state: WorkoutState | None
     speech: tuple[Prompt, ...]
     reprompt: tuple[Prompt, ...] = ()
     end_session: bool = False
+    effects: tuple[Effect, ...] = ()
+    card: str = ""  # a card for the Alexa app: "link_account"

@@ -34,8 +34,11 @@ class Step:
     rest_seconds: int = 0
 
     @property
-    def key(self) -> tuple[str, int, int, int, int]:
-        return (self.kind, self.round, self.exercise, self.set, self.part)
+    def id(self) -> str:
+        """The step's stable id: round, exercise, set and part (or rest) by name, never by position in the plan,
+        so a saved place survives a content edit that adds or removes other moves."""
+        tail = "rest" if self.kind == REST else (self.part_label.replace(" ", "-").lower() or "-")
+        return f"r{self.round}.{self.exercise_id}.s{self.set}.{tail}"
 
 
 @dataclass(frozen=True)
@@ -49,16 +52,17 @@ class Plan:
     def rounds(self) -> int:
         return self.workout.rounds
 
-    def index_of(self, key: tuple[str, int, int, int, int]) -> int | None:
-        return _key_index(self).get(key)
+    def index(self, step_id: str) -> int | None:
+        """Where the step `step_id` is in this plan; None when the plan has no such step."""
+        return _id_index(self).get(step_id)
 
     def move_count(self) -> int:
         return sum(1 for s in self.steps if s.kind == MOVE)
 
 
 @cache
-def _key_index(plan: Plan) -> dict[tuple[str, int, int, int, int], int]:
-    return {step.key: i for i, step in enumerate(plan.steps)}
+def _id_index(plan: Plan) -> dict[str, int]:
+    return {step.id: i for i, step in enumerate(plan.steps)}
 
 
 def available(exercise: Exercise, equipment: tuple[str, ...]) -> bool:

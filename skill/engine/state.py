@@ -1,4 +1,8 @@
-"""The workout state: plain values that survive JSON, SQLite and DynamoDB unchanged."""
+"""The workout state: plain values that survive JSON, SQLite and DynamoDB unchanged.
+
+Places are stable step ids (see `Step.id`), never indexes into a built plan: a saved workout resumes at the
+same move after a content edit that adds or removes others.
+"""
 
 from __future__ import annotations
 
@@ -15,13 +19,14 @@ PHASES = (READY, PLAYING, DOING, PAUSED, FINISHED)
 # The upload of a finished workout: offered once, then queued (sent or on its way) or declined.
 OFFERED, QUEUED, DECLINED = "offered", "queued", "declined"
 UPLOAD_STATES = ("", OFFERED, QUEUED, DECLINED)
+MAX_ID = 120  # a step id is a few dozen characters; anything longer did not come from this code
 
 
 @dataclass(frozen=True)
 class Segment:
     """One step of a spoken response: where it starts and how long it lasts, in ms from the response start."""
 
-    step: int
+    step: str
     start_ms: int
     duration_ms: int
 
@@ -31,44 +36,43 @@ class Segment:
 
 
 @dataclass(frozen=True)
+class Done:
+    """A step the person actually did: heard through, or cut short with "next"."""
+
+    step: str
+    start_ms: int
+    duration_ms: int
+
+
+@dataclass(frozen=True)
 class WorkoutState:
     workout: str
+    position: str  # the id of the step the person is at
     equipment: tuple[str, ...] = ()
-    round: int = 1
-    exercise: int = 0
-    set: int = 1
-    part: int = 0
-    resting: bool = False
     phase: str = READY
     timeline: tuple[Segment, ...] = ()
     response_at_ms: int = 0
     started_at_ms: int = 0
     updated_at_ms: int = 0
     praise: int = 0
-    # What the person actually did: (step, start ms, duration ms) for each move or rest heard through, and
-    # for a move they cut short with "next". Copied to the workout log when the workout ends.
-    done: tuple[tuple[int, int, int], ...] = ()
+    done: tuple[Done, ...] = ()  # copied to the workout log when the workout ends
     step_started_ms: int = 0  # when the step at the position began being spoken (after a barge-in)
     upload: str = ""  # one of UPLOAD_STATES
-
-    @property
-    def key(self) -> tuple[str, int, int, int, int]:
-        return ("rest" if self.resting else "move", self.round, self.exercise, self.set, self.part)
+    finished_at_ms: int = 0  # when its final response ends (or it was finished): from then on it counts as done
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["equipment"] = list(self.equipment)
         data["timeline"] = [[s.step, s.start_ms, s.duration_ms] for s in self.timeline]
-        data["done"] = [list(d) for d in self.done]
+        data["done"] = [[d.step, d.start_ms, d.duration_ms] for d in self.done]
         return data
 
     @classmethod
     def from_dict(cls, data: Any) -> WorkoutState | None:
-        """The state stored as `data`, or None when it is not a well-formed state (never raises).
-
-        Numbers may come back from DynamoDB as Decimal; they are turned back into ints here.
-        """
+        """The state stored as `data`, or None when it is not a well-formed state (never raises)."""
         if not isinstance(data, dict) or not isinstance(data.get("workout"), str):
+            return None
+        if not isinstance(data.get("position"), str):
             return None
         try:
             values: dict[str, Any] = {}
@@ -77,15 +81,13 @@ class WorkoutState:
                     continue
                 raw = data[f.name]
                 if f.name == "equipment":
-                    values[f.name] = tuple(str(e) for e in raw)
+                    values[f.name] = tuple(_text(e) for e in raw)
                 elif f.name == "timeline":
-                    values[f.name] = tuple(Segment(*(_int(v) for v in seg)) for seg in raw)
+                    values[f.name] = tuple(Segment(_text(a), _int(b), _int(c)) for a, b, c in raw)
                 elif f.name == "done":
-                    values[f.name] = tuple((_int(a), _int(b), _int(c)) for a, b, c in raw)
-                elif f.name in ("workout", "phase", "upload"):
-                    values[f.name] = str(raw)
-                elif f.name == "resting":
-                    values[f.name] = bool(raw)
+                    values[f.name] = tuple(Done(_text(a), _int(b), _int(c)) for a, b, c in raw)
+                elif f.name in ("workout", "position", "phase", "upload"):
+                    values[f.name] = _text(raw)
                 else:
                     values[f.name] = _int(raw)
             state = cls(**values)
@@ -93,12 +95,8 @@ class WorkoutState:
             return None
         return state if state.phase in PHASES and state.upload in UPLOAD_STATES else None
 
-    def at(self, key: tuple[str, int, int, int, int], phase: str) -> WorkoutState:
-        kind, rnd, exercise, set_no, part = key
-        return replace(
-            self, round=rnd, exercise=exercise, set=set_no, part=part, resting=kind == "rest", phase=phase,
-            timeline=(), response_at_ms=0, step_started_ms=0,
-        )
+    def at(self, step_id: str, phase: str) -> WorkoutState:
+        return replace(self, position=step_id, phase=phase, timeline=(), response_at_ms=0, step_started_ms=0)
 
 
 def _int(value: Any) -> int:
@@ -108,3 +106,9 @@ def _int(value: Any) -> int:
     if number != value:
         raise ValueError("not a whole number")
     return number
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str) or len(value) > MAX_ID:
+        raise ValueError("not a short text")
+    return value

@@ -105,7 +105,11 @@ HISTORY = (
     "You've done {count} {workouts} this week; the plan is {days} days a week. "
     "Last time, {when}, you did the {last} with {sets} sets."
 )
-HISTORY_NONE = "You haven't finished a workout with me yet. The plan is {days} days a week: say start my back workout."
+HISTORY_STOPPED = (
+    "You've done {count} {workouts} this week; the plan is {days} days a week. "
+    "Last time, {when}, you did {sets} sets of the {last} before stopping."
+)
+HISTORY_NONE = "You haven't done a workout with me yet. The plan is {days} days a week: say start my back workout."
 WHEN = {0: "today", 1: "yesterday"}
 WHEN_DAYS = "{days} days ago"
 SERVICE_NAMES = {"strava": "Strava", "fitbit": "Fitbit"}

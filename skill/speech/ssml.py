@@ -8,6 +8,7 @@ from typing import Any
 
 from skill.content.schema import Content, Exercise
 from skill.engine.script import Budget, Cost, Prompt
+from skill.engine.views import Where
 from skill.speech import prompts as p
 from skill.speech.timing import (
     MAX_BREAK_SECONDS,
@@ -34,6 +35,7 @@ class Speech:
 
     def __init__(self, content: Content) -> None:
         self.content = content
+        self.renders = 0  # how many prompts were rendered (benchmarks check: once per prompt per turn)
         self._render: dict[str, Callable[[dict[str, Any]], str]] = {
             "intro": self._intro,
             "round": lambda a: _t(p.ROUND, **a),
@@ -62,7 +64,7 @@ class Speech:
             "help": lambda a: _t(p.HELP),
             "fallback": lambda a: _t(p.FALLBACK),
             "welcome": lambda a: _t(p.WELCOME),
-            "welcome_back": lambda a: _t(p.WELCOME_BACK, workout=self._workout_name(a["at"]["workout"]),
+            "welcome_back": lambda a: _t(p.WELCOME_BACK, workout=self._workout_name(a["at"].workout),
                                          label=self.label(a["at"])),
             "welcome_back_resume": lambda a: _t(p.WELCOME_BACK_RESUME, label=self.label(a["at"])),
             "storage_down": lambda a: _t(p.STORAGE_DOWN),
@@ -80,7 +82,7 @@ class Speech:
             "heart_rate_high": lambda a: _t(p.HEART_RATE_HIGH, bpm=a["bpm"], trend=a["trend"], seconds=a["seconds"]),
             "heart_rate_recovered": lambda a: _t(p.HEART_RATE_RECOVERED, bpm=a["bpm"]),
             "save_failed": lambda a: _t(p.SAVE_FAILED),
-            "in_progress": lambda a: _t(p.IN_PROGRESS, workout=self._workout_name(a["at"]["workout"]),
+            "in_progress": lambda a: _t(p.IN_PROGRESS, workout=self._workout_name(a["at"].workout),
                                         label=self.label(a["at"])),
             "stopped": lambda a: _t(p.STOPPED, label=self.label(a["at"])),
             "goodbye": lambda a: _t(p.GOODBYE),
@@ -101,7 +103,15 @@ class Speech:
     # -- public --------------------------------------------------------------------------------------
 
     def fragment(self, prompts: Sequence[Prompt]) -> str:
-        return " ".join(self._render[prompt.key](prompt.params) for prompt in prompts)
+        return " ".join(self.piece(prompt) for prompt in prompts)
+
+    def piece(self, prompt: Prompt) -> str:
+        """One prompt's SSML, rendered once: the engine measures a prompt before it is sent, and the text is kept
+        on the prompt (a value made for this turn) so sending it costs no second rendering."""
+        if prompt.rendered is None:
+            object.__setattr__(prompt, "rendered", self._render[prompt.key](prompt.params))
+            self.renders += 1
+        return prompt.rendered
 
     def ssml(self, prompts: Sequence[Prompt]) -> str:
         return SPEAK_OPEN + self.fragment(prompts) + SPEAK_CLOSE
@@ -110,13 +120,13 @@ class Speech:
         text = self.fragment(prompts)
         return Cost(len(text) + (1 if text else 0), estimate_seconds(text))
 
-    def label(self, at: dict[str, Any]) -> str:
+    def label(self, at: Where) -> str:
         """How a position is named in speech, e.g. 'band pull apart, underhand grip'."""
-        if at["kind"] == "rest":
-            return _plain(p.LABEL_REST, seconds=at["rest_seconds"])
-        text = part_label(self._name(at["name"]), at["part_kind"], at["part_label"])
-        if at["sets"] > 1:
-            text += _plain(p.LABEL_SET, set=at["set"], sets=at["sets"])
+        if at.kind == "rest":
+            return _plain(p.LABEL_REST, seconds=at.rest_seconds)
+        text = part_label(self._name(at.name), at.part_kind, at.part_label)
+        if at.sets > 1:
+            text += _plain(p.LABEL_SET, set=at.set, sets=at.sets)
         return text
 
     # -- names ---------------------------------------------------------------------------------------
@@ -143,14 +153,14 @@ class Speech:
 
     def _exercise(self, a: dict[str, Any]) -> str:
         at = a["at"]
-        parts = [_capital(self._name(at["name"])) + "."]
-        if at["sets"] > 1:
-            parts.append(_plain(p.SETS, set=at["set"], sets=at["sets"]))
-        if at["reps_min"] == at["reps_max"]:
-            reps = _plain(p.REPS_EXACT, reps=at["reps_min"])
+        parts = [_capital(self._name(at.name)) + "."]
+        if at.sets > 1:
+            parts.append(_plain(p.SETS, set=at.set, sets=at.sets))
+        if at.reps_min == at.reps_max:
+            reps = _plain(p.REPS_EXACT, reps=at.reps_min)
         else:
-            reps = _plain(p.REPS_RANGE, reps_min=at["reps_min"], reps_max=at["reps_max"])
-        parts.append(reps + p.PER_PART[at["part_kind"]] + ".")
+            reps = _plain(p.REPS_RANGE, reps_min=at.reps_min, reps_max=at.reps_max)
+        parts.append(reps + p.PER_PART[at.part_kind] + ".")
         return escape(" ".join(parts))
 
     def _cue(self, a: dict[str, Any]) -> str:
@@ -195,29 +205,29 @@ class Speech:
             elapsed = max(elapsed, seconds - n) + SECONDS_PER_WORD
         return out + silence(seconds - elapsed) + " " + _t(p.REST_END)
 
-    def _next_label(self, at: dict[str, Any]) -> str:
-        if at["round_start"] and at["rounds"] > 1:
-            return _plain(p.ROUND, round=at["round"], rounds=at["rounds"]).rstrip(".").lower() + ", " + self.label(at)
+    def _next_label(self, at: Where) -> str:
+        if at.round_start and at.rounds > 1:
+            return _plain(p.ROUND, round=at.round, rounds=at.rounds).rstrip(".").lower() + ", " + self.label(at)
         return self.label(at)
 
     def _continue(self, a: dict[str, Any]) -> str:
         at = a["at"]
-        if at["round_start"] and at["rounds"] > 1:
-            return _t(p.CONTINUE_ROUND, round=at["round"], name=self._name(at["name"]))
+        if at.round_start and at.rounds > 1:
+            return _t(p.CONTINUE_ROUND, round=at.round, name=self._name(at.name))
         return _t(p.CONTINUE, label=self.label(at))
 
     def _status(self, a: dict[str, Any]) -> str:
         at = a["at"]
         doing = p.STATUS_DOING[bool(a["started"])]
-        workout = self._workout_name(at["workout"])
-        if at["rounds"] > 1:
-            head = _t(p.STATUS, round=at["round"], rounds=at["rounds"], workout=workout, doing=doing,
+        workout = self._workout_name(at.workout)
+        if at.rounds > 1:
+            head = _t(p.STATUS, round=at.round, rounds=at.rounds, workout=workout, doing=doing,
                       label=self.label(at))
-            left = _t(p.STATUS_LEFT, moves_left=at["moves_left"], moves=_moves(at["moves_left"]),
-                      moves_left_in_round=at["moves_left_in_round"])
+            left = _t(p.STATUS_LEFT, moves_left=at.moves_left, moves=_moves(at.moves_left),
+                      moves_left_in_round=at.moves_left_in_round)
         else:
             head = _t(p.STATUS_SINGLE_ROUND, workout=workout, doing=doing, label=self.label(at))
-            left = _t(p.STATUS_LEFT_SINGLE, moves_left=at["moves_left"], moves=_moves(at["moves_left"]))
+            left = _t(p.STATUS_LEFT_SINGLE, moves_left=at.moves_left, moves=_moves(at.moves_left))
         return head + " " + left
 
     def _explain(self, a: dict[str, Any]) -> str:
@@ -234,7 +244,8 @@ class Speech:
     def _history(self, a: dict[str, Any]) -> str:
         days = a["last_days_ago"]
         when = p.WHEN.get(days) or _plain(p.WHEN_DAYS, days=days)
-        return _t(p.HISTORY, count=a["count"], workouts="workout" if a["count"] == 1 else "workouts", days=a["days"],
+        template = p.HISTORY if a["last_finished"] else p.HISTORY_STOPPED
+        return _t(template, count=a["count"], workouts="workout" if a["count"] == 1 else "workouts", days=a["days"],
                   when=when, last=self._workout_name(a["last_workout"]), sets=a["last_sets"])
 
     def _reprompt(self, a: dict[str, Any]) -> str:

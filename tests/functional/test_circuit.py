@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from skill.cli.chat import Chat, Exchange
+from skill.content import load_content
 from skill.content.schema import Content
 from skill.engine.plan import MOVE, REST, build_plan
 from skill.speech.ssml import check
@@ -53,15 +54,23 @@ def test_a_complete_circuit_through_backcoach_chat(tmp_path: Path, content: Cont
     assert last["shouldEndSession"] is True and "done" in last["outputSpeech"]["ssml"]
     assert turns <= 4
     # Every step of both rounds, in order, each once: all four moves, both rounds, the rest between them.
-    assert steps == list(range(len(plan.steps)))
-    moves = [plan.steps[i] for i in steps if plan.steps[i].kind == MOVE]
+    assert steps == [s.id for s in plan.steps]
+    moves = [s for s in plan.steps if s.kind == MOVE]
     assert [m.exercise_id for m in moves if m.round == 1 and m.part == 0] == CIRCUIT_MOVES
     assert [m.exercise_id for m in moves if m.round == 2 and m.part == 0] == CIRCUIT_MOVES
-    assert [plan.steps[i].rest_seconds for i in steps if plan.steps[i].kind == REST] == [30]
+    assert [s.rest_seconds for s in plan.steps if s.kind == REST] == [30]
     whole = " ".join(e["response"]["response"]["outputSpeech"]["ssml"] for e in spoken)
     assert "Rest for 30 seconds." in whole and "Round 2 of 2." in whole and "Switch arms" in whole
     for letter in ("I position.", "Y position.", "T position."):
         assert letter in whole
+
+
+def index(exchange: Exchange, step_id: str) -> int:
+    """Where a step (by its id) is in the plan of the exchange's workout."""
+    state = exchange.workout
+    found = build_plan(load_content(), state.workout, state.equipment).index(step_id)
+    assert found is not None
+    return found
 
 
 def exchange_with(chat: Chat, exercise_id: str, first: str = "start my back workout") -> tuple[Exchange, int]:
@@ -70,19 +79,19 @@ def exchange_with(chat: Chat, exercise_id: str, first: str = "start my back work
     plan = build_plan(chat.content, "six_minute")
     for _ in range(6):
         for seg in exchange.workout.timeline:
-            if plan.steps[seg.step].exercise_id == exercise_id:
-                return exchange, seg.step
+            if plan.steps[plan.index(seg.step)].exercise_id == exercise_id:
+                return exchange, plan.index(seg.step)
         exchange = chat.say("next")
     raise AssertionError(f"{exercise_id} never came")
 
 
 def seconds_into(exchange: Exchange, step: int, extra: float = 2.0) -> int:
-    seg = next(s for s in exchange.workout.timeline if s.step == step)
+    seg = next(s for s in exchange.workout.timeline if index(exchange, s.step) == step)
     return int(seg.start_ms / 1000 + extra)
 
 
 def first_step(exchange: Exchange) -> int:
-    return exchange.workout.timeline[0].step
+    return index(exchange, exchange.workout.timeline[0].step)
 
 
 @pytest.mark.parametrize("exercise_id", CIRCUIT_MOVES)

@@ -43,17 +43,17 @@ def rest_after(url: str, user: str, effort: float, content) -> tuple[int, str]:
         ssml = answer["response"]["outputSpeech"]["ssml"]
         attributes = answer["sessionAttributes"]
         state = WorkoutState.from_dict(attributes["record"]["workout"])
-        if intent == "AMAZON.NextIntent" and plan.steps[state.timeline[0].step - 1].kind == REST:
+        if intent == "AMAZON.NextIntent" and plan.steps[plan.index(state.timeline[0].step) - 1].kind == REST:
             found = HIGH.search(ssml)
             return (int(found.group(3)) if found else 0), ssml
         for seg in state.timeline:
-            resting = plan.steps[seg.step].kind == REST
+            resting = plan.steps[plan.index(seg.step)].kind == REST
             companion.add(heart.run(state.response_at_ms + seg.start_ms, seg.duration_ms // 1000,
                                     0.0 if resting else effort))
         assert companion.flush()
         at += estimate_seconds(ssml) + 1
         intent, new = "AMAZON.NextIntent", False
-        if state.timeline and plan.steps[state.timeline[-1].step].kind == REST:
+        if state.timeline and plan.steps[plan.index(state.timeline[-1].step)].kind == REST:
             assert prompts.HEART_CHECK in ssml  # the rest ended the response: the next request decides
 
 

@@ -110,8 +110,8 @@ def test_an_abandoned_workout_is_logged_with_what_was_done(watched: Chat, store)
 
 
 def test_history_by_voice(watched: Chat) -> None:
-    assert "haven't finished a workout" in watched.say("how many workouts did I do this week").text
+    assert "haven't done a workout" in watched.say("how many workouts did I do this week").text
     finish_circuit(watched)
     answer = watched.say("how many workouts did I do this week")
     assert answer.text.startswith("You've done 1 workout this week; the plan is 5 days a week.")
-    assert "Last time, today, you did the six minute upper back workout with 8 sets" in answer.text
+    assert "Last time, today, you did the six minute upper back workout with 16 sets" in answer.text

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from skill.content import load_content
 from skill.engine.coach import Coach
 from skill.engine.commands import Cmd, Command, Outcome
 from skill.engine.plan import build_plan
@@ -27,9 +28,20 @@ def start(coach: Coach, workout: str = "") -> Outcome:
     return coach.handle(None, Command(Cmd.START, workout=workout), T0)
 
 
+def index(state: WorkoutState, step_id: str) -> int:
+    """Where the step `step_id` is in the plan of the state's workout."""
+    found = build_plan(load_content(), state.workout, state.equipment).index(step_id)
+    assert found is not None
+    return found
+
+
+def indexes(state: WorkoutState) -> list[int]:
+    return [index(state, s.step) for s in state.timeline]
+
+
 def during(outcome: Outcome, step: int, into_ms: int = 500) -> int:
     """The time `into_ms` into the segment of `step` in the outcome's response."""
-    seg = next(s for s in outcome.state.timeline if s.step == step)
+    seg = next(s for s in outcome.state.timeline if index(outcome.state, s.step) == step)
     return outcome.state.response_at_ms + seg.start_ms + into_ms
 
 
@@ -58,7 +70,7 @@ def test_start_carries_as_much_as_one_response_allows(coach: Coach, speech) -> N
     out = start(coach)
     assert out.result == "started" and out.state.phase == PLAYING and not out.end_session
     timeline = out.state.timeline
-    assert [s.step for s in timeline] == list(range(len(timeline))) and len(timeline) >= 4
+    assert indexes(out.state) == list(range(len(timeline))) and len(timeline) >= 4
     for a, b in itertools.pairwise(timeline):
         assert b.start_ms == a.end_ms
     ssml = speech.ssml(out.speech)
@@ -73,7 +85,7 @@ def test_barge_in_lands_on_the_segment_being_spoken(coach: Coach) -> None:
     before_first = coach.settle(out.state, out.state.response_at_ms + 100)
     assert (position(coach, before_first), before_first.phase) == (0, READY)
     finished = coach.settle(out.state, after(out))
-    assert (position(coach, finished), finished.phase) == (out.state.timeline[-1].step + 1, READY)
+    assert (position(coach, finished), finished.phase) == (indexes(out.state)[-1] + 1, READY)
 
 
 @pytest.mark.parametrize("step", [0, 2, 3])
@@ -96,13 +108,13 @@ def test_pause_keeps_the_move_and_resume_restarts_it(coach: Coach) -> None:
     again = coach.handle(paused.state, Command(Cmd.PAUSE), T0 + 10**7)
     assert again.result == "already_paused" and again.state == paused.state
     resumed = coach.handle(paused.state, Command(Cmd.RESUME), T0 + 10**8)
-    assert resumed.result == "resumed" and resumed.state.timeline[0].step == 1
+    assert resumed.result == "resumed" and indexes(resumed.state)[0] == 1
 
 
 def test_next_after_a_whole_response_starts_what_comes_next(coach: Coach) -> None:
     out = start(coach)
     nxt = coach.handle(out.state, Command(Cmd.NEXT), after(out))
-    assert nxt.state.timeline[0].step == out.state.timeline[-1].step + 1
+    assert indexes(nxt.state)[0] == indexes(out.state)[-1] + 1
 
 
 def test_skip_moves_past_every_part_of_the_exercise(coach: Coach) -> None:
@@ -142,7 +154,7 @@ def test_start_with_a_workout_under_way_offers_resume_instead_of_losing_it(coach
     offer = coach.handle(later.state, Command(Cmd.START), T0 + 3600_000)
     assert offer.result == "offer_resume" and position(coach, offer.state) > 0
     over = coach.handle(offer.state, Command(Cmd.START_OVER), T0 + 3601_000)
-    assert over.result == "started" and over.state.timeline[0].step == 0
+    assert over.result == "started" and indexes(over.state)[0] == 0
     other = coach.handle(later.state, Command(Cmd.START, workout="full_session", equipment=("band",)), T0)
     assert other.result == "started" and other.state.workout == "full_session"
 
@@ -163,23 +175,27 @@ def test_state_survives_storage_round_trips(coach: Coach) -> None:
     data = out.state.to_dict()
     assert WorkoutState.from_dict(data) == out.state
     as_decimal = {k: (Decimal(v) if isinstance(v, int) and not isinstance(v, bool) else v) for k, v in data.items()}
-    as_decimal["timeline"] = [[Decimal(x) for x in seg] for seg in data["timeline"]]
+    as_decimal["timeline"] = [[seg[0], Decimal(seg[1]), Decimal(seg[2])] for seg in data["timeline"]]
     assert WorkoutState.from_dict(as_decimal) == out.state
 
 
-@pytest.mark.parametrize("data", [None, 7, {}, {"workout": 3}, {"workout": "six_minute", "round": "two"},
-                                  {"workout": "six_minute", "phase": "dancing"},
-                                  {"workout": "six_minute", "timeline": [[1, 2]]},
-                                  {"workout": "six_minute", "set": 1.5}])
+AT = {"workout": "six_minute", "position": "r1.band_pull_apart.s1.overhand-grip"}
+
+
+@pytest.mark.parametrize("data", [None, 7, {}, {"workout": 3}, {"workout": "six_minute"},
+                                  {**AT, "position": 2}, {**AT, "position": "x" * 500},
+                                  {**AT, "phase": "dancing"}, {**AT, "timeline": [[1, 2]]},
+                                  {**AT, "timeline": [[1, 2, 3]]}, {**AT, "praise": 1.5},
+                                  {**AT, "done": [["a", 1]]}, {**AT, "upload": "maybe"}])
 def test_malformed_stored_state_is_refused_not_raised(data) -> None:
     assert WorkoutState.from_dict(data) is None
 
 
 def test_a_state_that_no_longer_fits_the_content_is_dropped(coach: Coach) -> None:
-    ghost = WorkoutState(workout="six_minute", round=9)
+    ghost = WorkoutState(workout="six_minute", position="r9.band_pull_apart.s1.overhand-grip")
     assert coach.plan(ghost) is None
     assert coach.handle(ghost, Command(Cmd.NEXT), T0).result == "no_workout"
-    unknown = WorkoutState(workout="marathon")
+    unknown = WorkoutState(workout="marathon", position="r1.band_pull_apart.s1.overhand-grip")
     assert coach.handle(unknown, Command(Cmd.LAUNCH), T0).result == "welcome"
 
 
@@ -239,7 +255,7 @@ def test_upload_mid_workout_and_yes_or_no_out_of_context_keep_the_workout(coach:
 
 def test_an_offer_cut_off_by_a_barge_in_is_asked_again_at_the_new_end(coach: Coach) -> None:
     out = finish(coach, LINKED)
-    last = out.state.timeline[-1].step
+    last = indexes(out.state)[-1]
     assert coach.settle(out.state, during(out, last)).upload == ""  # the question was never heard
     back = coach.handle(out.state, replace(LINKED, name=Cmd.PREVIOUS), during(out, last))
     assert back.result == "previous" and back.state.upload == "offered" and back.speech[-1].key == "upload_offer"

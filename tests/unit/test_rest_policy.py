@@ -58,12 +58,12 @@ def rest_outcomes(coach: Coach, effort: float):
     out = coach.handle(None, Command(Cmd.START), NOW)
     heart = SimulatedHeart()
     plan = build_plan(coach.content, "six_minute")
-    rest = next(i for i, s in enumerate(plan.steps) if s.kind == REST)
+    rest = next(s.id for s in plan.steps if s.kind == REST)
     t, samples = NOW, []
     while True:
         end = out.state.response_at_ms + out.state.timeline[-1].end_ms
         for seg in out.state.timeline:
-            kind = plan.steps[seg.step].kind
+            kind = plan.steps[plan.index(seg.step)].kind
             samples += heart.run(out.state.response_at_ms + seg.start_ms, seg.duration_ms // 1000,
                                  0.0 if kind == REST else effort)
         t = end + 1000
@@ -79,8 +79,8 @@ def test_with_a_live_heart_rate_a_rest_ends_the_response_and_the_next_request_de
     assert hard.result == "rest_extended" and "Heart rate" in speech.ssml(hard.speech)
     extra = hard.speech[0].params["seconds"]
     rest_step = at_rest.state.timeline[-1].step
-    [logged] = [d for d in hard.state.done if d[0] == rest_step]
-    assert logged[2] == at_rest.state.timeline[-1].duration_ms + extra * 1000  # the log has the whole rest
+    [logged] = [d for d in hard.state.done if d.step == rest_step]
+    assert logged.duration_ms == at_rest.state.timeline[-1].duration_ms + extra * 1000  # the log has the whole rest
     _, easy = rest_outcomes(coach, 0.3)
     assert easy.result == "recovered"
 
@@ -89,5 +89,5 @@ def test_without_a_wearable_the_rest_stays_inside_the_response(coach: Coach) -> 
     out = coach.handle(None, Command(Cmd.START), NOW)
     out = coach.handle(out.state, Command(Cmd.NEXT), out.state.response_at_ms + out.state.timeline[-1].end_ms + 1)
     plan = build_plan(coach.content, "six_minute")
-    kinds = [plan.steps[s.step].kind for s in out.state.timeline]
+    kinds = [plan.steps[plan.index(s.step)].kind for s in out.state.timeline]
     assert REST in kinds and kinds[-1] != REST

@@ -91,3 +91,18 @@ def test_every_prompt_renders_valid_ssml(speech: Speech, coach, content) -> None
         ssml = speech.ssml([say(key, **params)])
         assert check(ssml) == [] and to_text(ssml).strip(), key
     assert "Y position" in speech.ssml([say("status", at=at, started=True)])
+
+
+def test_each_prompt_is_rendered_once_per_turn(content) -> None:
+    """The engine measures every prompt while packing a response; sending it renders nothing again."""
+    from skill.engine.coach import Coach
+    from skill.engine.commands import Cmd, Command
+    from skill.speech.ssml import BUDGET, Speech
+
+    speech = Speech(content)
+    coach = Coach(content, speech.measure, BUDGET)
+    out = coach.handle(None, Command(Cmd.START), 1_795_000_000_000)
+    measured = speech.renders
+    text = speech.ssml(out.speech)
+    assert speech.renders == measured and all(p.rendered is not None for p in out.speech)
+    assert text == Speech(content).ssml(out.speech)  # the kept text is what a fresh rendering says

@@ -1,0 +1,63 @@
+"""What to say for each step of a plan: a move's name, cues, side or letter and count; a rest; the end."""
+
+from __future__ import annotations
+
+from skill.engine.plan import LETTER, MOVE, REST, Plan
+from skill.engine.script import Prompt, say
+from skill.engine.views import where
+
+
+def step_prompts(plan: Plan, i: int, first: bool, teach: bool, praise: int) -> tuple[list[Prompt], int]:
+    """The prompts of step `i` (the first of a response when `first`), and the praise count after it."""
+    step = plan.steps[i]
+    if step.kind == REST:
+        following = plan.steps[i + 1] if i + 1 < len(plan.steps) else None
+        nxt = where(plan, i + 1) if following else None
+        return [say("rest", seconds=step.rest_seconds, next=nxt)], praise
+    out: list[Prompt] = []
+    previous = plan.steps[i - 1] if i > 0 else None
+    if plan.rounds > 1 and (first or previous is None or previous.round != step.round):
+        out.append(say("round", round=step.round, rounds=plan.rounds))
+    new_set = first or step.part == 0
+    first_time = step.round == 1 and step.set == 1 and step.part == 0
+    full_cues = first_time or (first and teach)
+    if new_set:
+        out.append(say("exercise", at=where(plan, i)))
+        out.append(say("cue", exercise=step.exercise_id, full=full_cues))
+    if step.part_kind == LETTER:
+        out.append(say("letter", exercise=step.exercise_id, index=step.part, letter=step.part_label,
+                       cue=not (new_set and full_cues and step.part == 0)))
+    elif step.part_kind:
+        out.append(say("part", kind=step.part_kind, label=step.part_label, switch=not new_set))
+    out.append(say("count", reps_min=step.reps_min, reps_max=step.reps_max))
+    if step.part == step.parts - 1:
+        praise += 1
+        out.append(say("praise", n=praise))
+    return out, praise
+
+
+def tail(plan: Plan, i: int, offer_to: str = "") -> list[Prompt]:
+    """How a response that ends before step `i` closes: what comes next, or the end of the workout."""
+    if i >= len(plan.steps):
+        w = plan.workout
+        done = [say("finished", workout=w.name, rounds=w.rounds, days_per_week=w.days_per_week)]
+        return done + ([say("upload_offer", service=offer_to)] if offer_to else [])
+    return [say("continue", at=where(plan, i))]
+
+
+def ends_set(plan: Plan, i: int) -> bool:
+    """Whether a response may end after step `i`: after a rest, or after a set that no rest follows."""
+    step = plan.steps[i]
+    if step.kind == REST:
+        return True
+    following = plan.steps[i + 1] if i + 1 < len(plan.steps) else None
+    return step.part == step.parts - 1 and (following is None or following.kind != REST)
+
+
+def move_names(plan: Plan) -> list[str]:
+    """The moves of a round, once each, as the workout names them."""
+    seen: dict[int, str] = {}
+    for s in plan.steps:
+        if s.kind == MOVE and s.round == 1:
+            seen.setdefault(s.exercise, s.display_name)
+    return list(seen.values())

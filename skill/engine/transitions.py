@@ -1,0 +1,134 @@
+"""The transition table: for each command, the rows that may answer it, in order. A row names the phases it
+applies in, an optional condition, and the action. The first row whose phase and condition hold answers.
+
+Conditions are data here, as in pytransitions' conditional transitions: "an offer is open", "the workout is
+stale", "the same workout is under way" decide which row answers, not `if`s hidden inside the actions.
+Every command ends with an unconditional row for any phase, so every command has an answer in every state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from skill.engine import account, answers, workout
+from skill.engine.commands import Cmd, Command, Outcome
+from skill.engine.state import DOING, FINISHED, OFFERED, PAUSED, PLAYING, QUEUED, READY, WorkoutState
+from skill.engine.timeline import is_stale
+
+if TYPE_CHECKING:
+    from skill.engine.coach import Coach
+
+NONE = "none"  # the phase of "no workout at all"
+ANY = frozenset({NONE, READY, PLAYING, DOING, PAUSED, FINISHED})
+UNDER_WAY = frozenset({READY, PLAYING, DOING, PAUSED})
+State = WorkoutState | None
+Action = Callable[["Coach", State, Command, int], Outcome]
+Condition = Callable[["Coach", State, Command, int], bool]
+
+
+@dataclass(frozen=True)
+class Row:
+    phases: frozenset[str]
+    action: Action
+    condition: Condition | None = None
+
+
+# -- conditions ------------------------------------------------------------------------------------------
+
+def stale(coach: Coach, state: State, command: Command, now_ms: int) -> bool:
+    return state is not None and is_stale(state, now_ms)
+
+
+def stale_on_a_new_session(coach: Coach, state: State, command: Command, now_ms: int) -> bool:
+    return command.new_session and stale(coach, state, command, now_ms)
+
+
+def same_workout_under_way(coach: Coach, state: State, command: Command, now_ms: int) -> bool:
+    """The workout asked for is the one in progress, and the person is past its very start."""
+    if state is None:
+        return False
+    wanted = workout.chosen_workout(coach, command)
+    equipment = command.equipment if coach.content.workouts[wanted].from_exercises else ()
+    if (state.workout, state.equipment) != (wanted, equipment):
+        return False
+    _, index = coach.placed(state)
+    return index > 0 or state.phase in (DOING, PAUSED)
+
+
+def offer_open(coach: Coach, state: State, command: Command, now_ms: int) -> bool:
+    return state is not None and state.upload == OFFERED
+
+
+def uploads_off(coach: Coach, state: State, command: Command, now_ms: int) -> bool:
+    return not command.upload_service
+
+
+def already_queued(coach: Coach, state: State, command: Command, now_ms: int) -> bool:
+    return state is not None and state.upload == QUEUED
+
+
+def not_linked(coach: Coach, state: State, command: Command, now_ms: int) -> bool:
+    return not command.linked
+
+
+# -- the table -------------------------------------------------------------------------------------------
+
+def _workout_command(*rows: Row) -> tuple[Row, ...]:
+    """A command about the workout in progress: there must be one, and it must not be over."""
+    return (Row(frozenset({NONE}), answers.no_workout), Row(frozenset({FINISHED}), answers.finished_status), *rows)
+
+
+TABLE: dict[Cmd, tuple[Row, ...]] = {
+    Cmd.LAUNCH: (
+        Row(frozenset({NONE, FINISHED}), answers.welcome),
+        Row(ANY, workout.offer_resume, stale),
+        Row(ANY, workout.welcome_back),
+    ),
+    Cmd.START: (
+        Row(UNDER_WAY, workout.offer_to_resume_in_progress, same_workout_under_way),
+        Row(ANY, workout.start),
+    ),
+    Cmd.START_OVER: (Row(ANY, workout.start_over),),
+    Cmd.NEXT: _workout_command(Row(ANY, workout.next_step)),
+    Cmd.RESUME: _workout_command(Row(ANY, workout.offer_resume, stale_on_a_new_session), Row(ANY, workout.resume)),
+    Cmd.REPEAT: _workout_command(Row(ANY, workout.repeat)),
+    Cmd.PREVIOUS: _workout_command(Row(ANY, workout.previous)),
+    Cmd.SKIP: _workout_command(Row(ANY, workout.skip)),
+    Cmd.PAUSE: _workout_command(Row(frozenset({PAUSED}), workout.already_paused), Row(ANY, workout.pause)),
+    Cmd.STATUS: _workout_command(Row(ANY, answers.status)),
+    Cmd.EXPLAIN: (Row(ANY, answers.explain),),
+    Cmd.HELP: (Row(ANY, answers.help_),),
+    Cmd.FALLBACK: (Row(ANY, answers.fallback),),
+    Cmd.STOP: (Row(ANY, workout.stop),),
+    Cmd.SESSION_END: (Row(ANY, workout.session_end),),
+    Cmd.PAIR: (Row(ANY, account.pair),),
+    Cmd.UNPAIR: (Row(ANY, account.unpair),),
+    Cmd.SET_RECOVERY: (Row(ANY, account.set_recovery),),
+    Cmd.SET_AGE: (Row(ANY, account.set_age),),
+    Cmd.HISTORY: (Row(ANY, account.history),),
+    Cmd.UPLOAD: (
+        Row(ANY, account.uploads_unavailable, uploads_off),
+        Row(ANY - {FINISHED}, account.upload_nothing),
+        Row(ANY, account.upload_already, already_queued),
+        Row(ANY, account.link_account, not_linked),
+        Row(ANY, account.upload),
+    ),
+    Cmd.YES: (
+        Row(frozenset({FINISHED}), account.upload, offer_open),
+        Row(ANY, answers.fallback),  # a yes that answers no question
+    ),
+    Cmd.NO: (
+        Row(frozenset({FINISHED}), account.decline, offer_open),
+        Row(ANY, answers.fallback),
+    ),
+}
+
+
+def dispatch(coach: Coach, state: State, command: Command, now_ms: int) -> Outcome:
+    phase = state.phase if state is not None else NONE
+    for row in TABLE[command.name]:
+        if phase in row.phases and (row.condition is None or row.condition(coach, state, command, now_ms)):
+            return row.action(coach, state, command, now_ms)
+    raise LookupError(f"no transition for {command.name} in {phase}")  # a test checks this cannot happen

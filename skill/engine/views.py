@@ -1,0 +1,43 @@
+"""What the speech layer is told about a place in the workout: a typed, plain description of one step."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from skill.engine.plan import MOVE, Plan
+
+
+@dataclass(frozen=True)
+class Where:
+    kind: str  # MOVE or REST
+    exercise: str  # the exercise id
+    name: str  # how the workout names the move
+    part_kind: str
+    part_label: str
+    parts: int
+    set: int
+    sets: int
+    round: int
+    rounds: int
+    reps_min: int
+    reps_max: int
+    rest_seconds: int
+    workout: str  # the workout's name
+    moves_left: int
+    moves_left_in_round: int
+    round_start: bool
+
+
+def where(plan: Plan, i: int) -> Where:
+    """Step `i` of `plan` (the last step for an index past the end)."""
+    index = min(i, len(plan.steps) - 1)
+    step = plan.steps[index]
+    return Where(
+        kind=step.kind, exercise=step.exercise_id, name=step.display_name, part_kind=step.part_kind,
+        part_label=step.part_label, parts=step.parts, set=step.set, sets=step.sets, round=step.round,
+        rounds=plan.rounds, reps_min=step.reps_min, reps_max=step.reps_max, rest_seconds=step.rest_seconds,
+        workout=plan.workout.name,
+        moves_left=sum(1 for s in plan.steps[i:] if s.kind == MOVE),
+        moves_left_in_round=sum(1 for s in plan.steps[i:] if s.kind == MOVE and s.round == step.round),
+        round_start=index == 0 or plan.steps[index - 1].round != step.round,
+    )

@@ -1,0 +1,72 @@
+"""Records written by earlier releases, and by today's code under other content, load and resume in place."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+
+from skill.bootstrap import build_skill
+from skill.cli import envelopes
+from skill.cli.chat import Chat
+from skill.content.schema import Content, WorkoutMove
+from skill.engine.plan import build_plan
+from skill.engine.record import SCHEMA, PersonRecord
+from skill.storage.stores import Stores
+
+RECORDS = Path(__file__).resolve().parents[1] / "data" / "records"
+USER = "local-user"
+
+
+def stored(store: Stores, name: str) -> dict:
+    """A captured record of the first release (schema 0), saved as that release saved it."""
+    data = json.loads((RECORDS / f"v0-{name}.json").read_text())
+    store.records.save(envelopes.user_id(USER), {k: v for k, v in data.items() if k != "version"}, 1)
+    return data
+
+
+@pytest.mark.parametrize("name", ["paused-mid-circuit", "playing-after-a-finished-workout"])
+def test_a_record_of_the_first_release_resumes_at_the_same_place(content: Content, nlu, store, name: str) -> None:
+    data = stored(store, name)
+    workout = data["workout"]
+    # The first release said, for both: "on the single arm pulldown, left arm" (captured when they were saved).
+    chat = Chat(build_skill(store, content), nlu, content,
+                start_at=(workout["response_at_ms"] or workout["updated_at_ms"]) / 1000 + 100)
+    where = chat.say("where am I")
+    assert "on the single arm pulldown, left arm" in where.text
+    resumed = chat.say("resume")
+    assert resumed.workout.timeline[0].step == "r1.single_arm_mini_loop_pulldown.s1.left"
+    saved = store.records.load(envelopes.user_id(USER))
+    assert saved["schema"] == SCHEMA and saved["workout"]["position"]  # written back in today's shape
+    assert len(saved["history"]) == len(data["history"]) and saved["settings"] == data["settings"]
+
+
+def test_the_first_releases_history_counts_sets_as_today(content: Content) -> None:
+    data = json.loads((RECORDS / "v0-playing-after-a-finished-workout.json").read_text())
+    record, dropped = PersonRecord.from_dict(data, content)
+    assert dropped == [] and record.settings.age == 45
+    assert [h.sets for h in record.history] == [16]  # a grip, an arm or a letter is a set, as in the FIT export
+    assert record.workout is not None and record.workout.finished_at_ms == 0
+
+
+def with_extra_move(content: Content) -> Content:
+    """The circuit with one more move at its start: every index into the built plan shifts."""
+    circuit = content.workouts["six_minute"]
+    extra = WorkoutMove(exercise="scapular_push_ups", reps=8, **({"table_row": ""} if any(
+        f.name == "table_row" for f in dataclasses.fields(WorkoutMove)) else {}))
+    changed = dataclasses.replace(circuit, move=(extra, *circuit.move))
+    return dataclasses.replace(content, workouts={**content.workouts, "six_minute": changed})
+
+
+def test_a_saved_place_survives_a_content_edit_that_adds_a_move(content: Content, nlu, store) -> None:
+    chat = Chat(build_skill(store, content), nlu, content, start_at=1_795_000_000)
+    started = chat.say("start my back workout")
+    third = started.workout.timeline[2]
+    chat.say(f"@{third.start_ms // 1000 + 3} pause")
+    edited = with_extra_move(content)
+    assert build_plan(edited, "six_minute").index(third.step) != build_plan(content, "six_minute").index(third.step)
+    later = Chat(build_skill(store, edited), nlu, edited, start_at=1_795_000_600)
+    resumed = later.say("ask back coach to resume")
+    assert resumed.workout.timeline[0].step == third.step  # the same move, wherever it now sits in the plan
