@@ -59,7 +59,7 @@ def test_a_complete_circuit_through_backcoach_chat(tmp_path: Path, content: Cont
     assert [m.exercise_id for m in moves if m.round == 2 and m.part == 0] == CIRCUIT_MOVES
     assert [plan.steps[i].rest_seconds for i in steps if plan.steps[i].kind == REST] == [30]
     whole = " ".join(e["response"]["response"]["outputSpeech"]["ssml"] for e in spoken)
-    assert "Rest for 30 seconds." in whole and "Round 2 of 2." in whole and "Switch arms" in whole
+    assert "Rest for thirty seconds." in whole and "Round two of two." in whole and "Switch arms" in whole
     for letter in ("I position.", "Y position.", "T position."):
         assert letter in whole
 
