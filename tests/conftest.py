@@ -26,7 +26,6 @@ settings.register_profile("long", max_examples=10_000, deadline=None,
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "short"))
 
 REPO = Path(__file__).resolve().parents[1]
-ARTICLE = REPO.parent / "shared" / "source" / "upper-back-exercises-article.txt"
 START = 1_795_000_000.0  # a fixed epoch second, so simulated time is the same on every run
 
 

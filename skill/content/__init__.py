@@ -1,4 +1,4 @@
-"""The article's content as validated data: exercises, workouts, progressions, muscles."""
+"""The coaching content as validated data: facts from the article, in the project's own words."""
 
 from skill.content.loader import load_content
 from skill.content.schema import Content, ContentError, Exercise, Workout

@@ -7,6 +7,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from skill.content import voice
 from skill.content.schema import Content, ContentError, Exercise, Guide, Workout, build
 
 CONTENT_DIR = Path(__file__).parent
@@ -32,6 +33,7 @@ def load_content(directory: Path = CONTENT_DIR) -> Content:
         guide=guide,
     )
     _check_exercises(exercises, guide)
+    _check_guide(guide)
     _check_workouts(workouts, content)
     return content
 
@@ -67,15 +69,12 @@ def _check_exercises(exercises: list[Exercise], guide: Guide) -> None:
         if ex.id in seen_ids:
             raise fail("id", "used by another exercise")
         seen_ids.add(ex.id)
-        if not ex.steps:
-            raise fail("steps", "needs at least one spoken sentence")
-        if ex.key_cue not in ex.cues:
-            raise fail("key_cue", "must be one of the exercise's steps or cautions")
+        _check_voice(ex, fail)
         for equipment in ex.equipment:
             if equipment not in guide.equipment:
                 raise fail("equipment", f"unknown equipment '{equipment}' (see {GUIDE_FILE} [equipment])")
-        if ex.letters and len(ex.letters) != len(ex.letter_cues):
-            raise fail("letter_cues", "needs one sentence per letter")
+        if len(ex.letters) != len(ex.letter_cues):
+            raise fail("letter_cues", "needs one line per letter, and only for an exercise with letters")
         if ex.sides and ex.letters:
             raise fail("sides", "an exercise has sides or letters, not both")
         if ex.in_article_list:
@@ -90,6 +89,52 @@ def _check_exercises(exercises: list[Exercise], guide: Guide) -> None:
             key = name.casefold()
             if seen_names.setdefault(key, ex.id) != ex.id:
                 raise fail("synonyms", f"'{name}' is also a name of '{seen_names[key]}'")
+
+
+def _count(items: tuple[str, ...] | list[str], bounds: tuple[int, int], what: str) -> str:
+    low, high = bounds
+    if low <= len(items) <= high:
+        return ""
+    return f"needs {low} to {high} {what}, got {len(items)}"
+
+
+def _check_voice(ex: Exercise, fail: Any) -> None:
+    """The voice rules (skill/content/voice.py), for every line of the exercise that is spoken."""
+    counts = {
+        "setup": _count(voice.sentences(ex.setup), voice.SETUP_SENTENCES, "sentences"),
+        "cues": _count(ex.cues, voice.CUES, "movement cues"),
+        "cautions": _count(ex.cautions, voice.CAUTIONS, "cautions"),
+        "key_cue": _count(voice.sentences(ex.key_cue), (1, 1), "sentence"),
+    }
+    for field, problem in counts.items():
+        if problem:
+            raise fail(field, problem)
+    fields: list[tuple[str, str]] = [("setup", ex.setup), ("key_cue", ex.key_cue)]
+    fields += [(f"cues[{i}]", s) for i, s in enumerate(ex.cues)]
+    fields += [(f"cautions[{i}]", s) for i, s in enumerate(ex.cautions)]
+    fields += [(f"letter_cues[{i}]", s) for i, s in enumerate(ex.letter_cues)]
+    if ex.prescription is not None and ex.prescription.modifier:
+        fields.append(("prescription.modifier", ex.prescription.modifier))
+    for field, text in fields:
+        problems = voice.problems(text)
+        if problems:
+            raise fail(field, f"{problems[0]}: {text!r}")
+        if field.startswith(("cues", "cautions", "letter_cues")) and len(voice.sentences(text)) != 1:
+            raise fail(field, f"one sentence per cue: {text!r}")
+
+
+def _check_guide(guide: Guide) -> None:
+    lines = [("guide", "frequency", guide.frequency), ("guide", "weekly_exercises", guide.weekly_exercises)]
+    lines += [(f"progression '{p.id}'", "description", p.description) for p in guide.progression]
+    for item, field, text in lines:
+        problems = voice.problems(text)
+        if problems:
+            raise ContentError(f"{GUIDE_FILE}: {item}: field '{field}': {problems[0]}: {text!r}")
+    names = [("muscles", m) for m in (*guide.muscles, *guide.muscles_minor)]
+    names += [("progression", p.name) for p in guide.progression]
+    for field, name in names:
+        if any(c in name for c in "()[]{}/0123456789"):
+            raise ContentError(f"{GUIDE_FILE}: guide: field '{field}': {name!r}: no parentheses or digits in a name")
 
 
 def _check_workouts(workouts: list[Workout], content: Content) -> None:

@@ -18,12 +18,13 @@ class ContentError(ValueError):
 
 @dataclass(frozen=True)
 class Prescription:
-    text: str
+    """The article's beginner sets and reps, as numbers; speech renders them in words."""
+
     sets: int
     reps_min: int
     reps_max: int
     per_arm: bool = False
-    modifier: str = ""
+    modifier: str = ""  # a spoken line said before the sets and reps ("Keep your knees bent ...")
 
 
 @dataclass(frozen=True)
@@ -34,18 +35,25 @@ class Exercise:
     spoken_name: str
     synonyms: tuple[str, ...]
     equipment: tuple[str, ...]
-    steps: tuple[str, ...]
-    cautions: tuple[str, ...]
-    key_cue: str
+    setup: str  # where to stand or lie and what to hold, said before the first set
+    cues: tuple[str, ...]  # the movement, one instruction per sentence, in the order of the rep
+    cautions: tuple[str, ...]  # form cautions, said after the cues
+    key_cue: str  # the one line said on later sets instead of the full teaching
     prescription: Prescription | None = None
     sides: tuple[str, ...] = ()
     letters: tuple[str, ...] = ()
-    letter_cues: tuple[str, ...] = ()
+    letter_cues: tuple[str, ...] = ()  # one line per letter, said as that letter starts
 
     @property
-    def cues(self) -> tuple[str, ...]:
-        """Everything the coach says to teach the move, in the article's order."""
-        return self.steps + self.cautions
+    def teaching(self) -> tuple[str, ...]:
+        """Everything the coach says to teach the move: setup, movement cues, cautions."""
+        return (self.setup, *self.cues, *self.cautions)
+
+    @property
+    def spoken_lines(self) -> tuple[str, ...]:
+        """Every line of this exercise that may be spoken."""
+        modifier = (self.prescription.modifier,) if self.prescription and self.prescription.modifier else ()
+        return (*self.teaching, self.key_cue, *self.letter_cues, *modifier)
 
     @property
     def in_article_list(self) -> bool:
@@ -56,7 +64,6 @@ class Exercise:
 class WorkoutMove:
     exercise: str
     reps: int
-    table_row: str
     parts: tuple[str, ...] = ()
     name: str = ""
 
@@ -71,7 +78,6 @@ class Workout:
     rest_between_rounds_seconds: int
     rest_between_sets_seconds: int
     days_per_week: int
-    source: str
     minutes: int = 0
     move: tuple[WorkoutMove, ...] = ()
     max_exercises: int = 0
@@ -81,19 +87,26 @@ class Workout:
 
 @dataclass(frozen=True)
 class Progression:
+    """A way to make an exercise harder without more weight."""
+
     id: str
-    name: str
-    spoken: str
+    name: str  # how the coach names it: "pause reps"
+    description: str  # one spoken line on how to do it
 
 
 @dataclass(frozen=True)
 class Guide:
-    muscles: tuple[str, ...]
+    muscles: tuple[str, ...]  # trained mainly
+    muscles_minor: tuple[str, ...]  # trained to a smaller extent
     frequency: str
     weekly_exercises: str
     progression: tuple[Progression, ...]
     equipment: dict[str, tuple[str, ...]]
-    errata: dict[str, str]
+
+    @property
+    def spoken_lines(self) -> tuple[str, ...]:
+        """Every line of the guide that may be spoken as a sentence."""
+        return (self.frequency, self.weekly_exercises, *[p.description for p in self.progression])
 
 
 @dataclass(frozen=True, eq=False)

@@ -38,7 +38,7 @@ class Speech:
         self.renders = 0  # how many prompts were rendered (benchmarks check: once per prompt per turn)
         self._render: dict[str, Callable[[dict[str, Any]], str]] = {
             "intro": self._intro,
-            "round": lambda a: _t(p.ROUND, **a),
+            "round": lambda a: _t(p.ROUND, **_words(a)),
             "exercise": self._exercise,
             "cue": self._cue,
             "letter": self._letter,
@@ -48,7 +48,8 @@ class Speech:
             "rest": self._rest,
             "continue": self._continue,
             "continue_reprompt": lambda a: _t(p.CONTINUE_REPROMPT, label=self.label(a["at"])),
-            "finished": lambda a: _t(p.FINISHED, workout=self._workout_name(a["workout"]), days=a["days_per_week"]),
+            "finished": lambda a: _t(p.FINISHED, workout=self._workout_name(a["workout"]),
+                                     days=number_words(a["days_per_week"])),
             "resuming": lambda a: _t(p.RESUMING),
             "again": lambda a: _t(p.AGAIN),
             "going_back": lambda a: _t(p.GOING_BACK),
@@ -70,7 +71,7 @@ class Speech:
             "storage_down": lambda a: _t(p.STORAGE_DOWN),
             "heart_check": lambda a: _t(p.HEART_CHECK),
             "history": self._history,
-            "history_none": lambda a: _t(p.HISTORY_NONE, days=a["days"]),
+            "history_none": lambda a: _t(p.HISTORY_NONE, days=number_words(a["days"])),
             "pair_code": lambda a: p.PAIR_CODE.format(
                 code=f'<say-as interpret-as="digits">{escape(a["code"])}</say-as>', minutes=a["minutes"]),
             "unpaired": lambda a: _t(p.UNPAIRED),
@@ -123,10 +124,10 @@ class Speech:
     def label(self, at: Where) -> str:
         """How a position is named in speech, e.g. 'band pull apart, underhand grip'."""
         if at.kind == "rest":
-            return _plain(p.LABEL_REST, seconds=at.rest_seconds)
+            return _plain(p.LABEL_REST, seconds=number_words(at.rest_seconds))
         text = part_label(self._name(at.name), at.part_kind, at.part_label)
         if at.sets > 1:
-            text += _plain(p.LABEL_SET, set=at.set, sets=at.sets)
+            text += _plain(p.LABEL_SET, **_words({"set": at.set, "sets": at.sets}))
         return text
 
     # -- names ---------------------------------------------------------------------------------------
@@ -148,24 +149,21 @@ class Speech:
     def _intro(self, a: dict[str, Any]) -> str:
         moves = _join([self._name(m) for m in a["moves"]])
         template = p.INTRO_ROUNDS if a["rounds"] > 1 else p.INTRO_SETS
-        return _t(template, workout=self._workout_name(a["workout"]), moves=moves, rounds=a["rounds"],
-                  round_rest=a["round_rest"], set_rest=a["set_rest"])
+        return _t(template, workout=self._workout_name(a["workout"]), moves=moves,
+                  **_words({"rounds": a["rounds"], "round_rest": a["round_rest"], "set_rest": a["set_rest"]}))
 
     def _exercise(self, a: dict[str, Any]) -> str:
         at = a["at"]
         parts = [_capital(self._name(at.name)) + "."]
         if at.sets > 1:
-            parts.append(_plain(p.SETS, set=at.set, sets=at.sets))
-        if at.reps_min == at.reps_max:
-            reps = _plain(p.REPS_EXACT, reps=at.reps_min)
-        else:
-            reps = _plain(p.REPS_RANGE, reps_min=at.reps_min, reps_max=at.reps_max)
-        parts.append(reps + p.PER_PART[at.part_kind] + ".")
+            parts.append(_plain(p.SETS, **_words({"set": at.set, "sets": at.sets})))
+        parts.append(_capital(reps_words(at.reps_min, at.reps_max) + p.PER_PART[at.part_kind]) + ".")
         return escape(" ".join(parts))
 
     def _cue(self, a: dict[str, Any]) -> str:
+        """The whole teaching (setup, movement cues, cautions) the first time, the key cue after that."""
         ex = self.content.exercises[a["exercise"]]
-        return escape(" ".join(ex.cues) if a["full"] else ex.key_cue)
+        return escape(" ".join(ex.teaching) if a["full"] else ex.key_cue)
 
     def _letter(self, a: dict[str, Any]) -> str:
         ex = self.content.exercises[a["exercise"]]
@@ -181,39 +179,41 @@ class Speech:
     def _count(self, a: dict[str, Any]) -> str:
         """Counts the reps at REP_SECONDS each: the number, then silence for the rest of the rep."""
         gap = REP_SECONDS - SECONDS_PER_WORD
-        counts = [f"{n}{silence(gap)}" for n in range(1, a["reps_min"] + 1)]
+        counts = [f"{number_words(n)}{silence(gap)}" for n in range(1, a["reps_min"] + 1)]
         if a["reps_max"] > a["reps_min"]:
             counts.append(escape(p.COUNT_MORE))
-            counts += [f"{n}{silence(gap)}" for n in range(a["reps_min"] + 1, a["reps_max"] + 1)]
+            counts += [f"{number_words(n)}{silence(gap)}" for n in range(a["reps_min"] + 1, a["reps_max"] + 1)]
         return escape(p.COUNT_START) + " " + " ".join(counts)
 
     def _rest(self, a: dict[str, Any]) -> str:
         """A rest countdown that lasts `seconds` by the same estimate the timeline uses."""
         seconds = a["seconds"]
-        out = _t(p.REST_START, seconds=seconds) if a.get("announce", True) else ""
+        out = _t(p.REST_START, seconds=number_words(seconds)) if a.get("announce", True) else ""
         if a["next"]:
             out += " " + _t(p.REST_NEXT, label=self._next_label(a["next"]))
         elapsed = estimate_seconds(out)
         # Time left is called at each whole ten seconds, once the rest has run for a few seconds.
         marks = [m for m in range(10 * ((int(seconds) - 1) // 10), 0, -10) if seconds - m >= 5]
         for mark in marks:
-            out += silence(seconds - mark - elapsed) + " " + _t(p.REST_MARK, seconds=mark)
-            elapsed = max(elapsed, seconds - mark) + estimate_seconds(_t(p.REST_MARK, seconds=mark))
+            said = _t(p.REST_MARK, seconds=number_words(mark))
+            out += silence(seconds - mark - elapsed) + " " + said
+            elapsed = max(elapsed, seconds - mark) + estimate_seconds(said)
         countdown = [3, 2, 1] if seconds >= 5 else []
         for n in countdown:
-            out += silence(seconds - n - elapsed) + f" {n}"
+            out += silence(seconds - n - elapsed) + f" {number_words(n)}"
             elapsed = max(elapsed, seconds - n) + SECONDS_PER_WORD
         return out + silence(seconds - elapsed) + " " + _t(p.REST_END)
 
     def _next_label(self, at: Where) -> str:
         if at.round_start and at.rounds > 1:
-            return _plain(p.ROUND, round=at.round, rounds=at.rounds).rstrip(".").lower() + ", " + self.label(at)
+            said = _plain(p.ROUND, **_words({"round": at.round, "rounds": at.rounds}))
+            return said.rstrip(".").lower() + ", " + self.label(at)
         return self.label(at)
 
     def _continue(self, a: dict[str, Any]) -> str:
         at = a["at"]
         if at.round_start and at.rounds > 1:
-            return _t(p.CONTINUE_ROUND, round=at.round, name=self._name(at.name))
+            return _t(p.CONTINUE_ROUND, round=number_words(at.round), name=self._name(at.name))
         return _t(p.CONTINUE, label=self.label(at))
 
     def _status(self, a: dict[str, Any]) -> str:
@@ -221,20 +221,21 @@ class Speech:
         doing = p.STATUS_DOING[bool(a["started"])]
         workout = self._workout_name(at.workout)
         if at.rounds > 1:
-            head = _t(p.STATUS, round=at.round, rounds=at.rounds, workout=workout, doing=doing,
-                      label=self.label(at))
-            left = _t(p.STATUS_LEFT, moves_left=at.moves_left, moves=_moves(at.moves_left),
-                      moves_left_in_round=at.moves_left_in_round)
+            head = _t(p.STATUS, **_words({"round": at.round, "rounds": at.rounds}), workout=workout,
+                      doing=doing, label=self.label(at))
+            left = _t(p.STATUS_LEFT, moves=_moves(at.moves_left),
+                      **_words({"moves_left": at.moves_left, "moves_left_in_round": at.moves_left_in_round}))
         else:
             head = _t(p.STATUS_SINGLE_ROUND, workout=workout, doing=doing, label=self.label(at))
-            left = _t(p.STATUS_LEFT_SINGLE, moves_left=at.moves_left, moves=_moves(at.moves_left))
-        return head + " " + left
+            left = _t(p.STATUS_LEFT_SINGLE, moves_left=number_words(at.moves_left),
+                      moves=_moves(at.moves_left))
+        return head + " " + _capital(left)
 
     def _explain(self, a: dict[str, Any]) -> str:
         ex = self.content.exercises[a["exercise"]]
-        parts = [_capital(ex.spoken_name) + ".", *ex.cues]
+        parts = [_capital(ex.spoken_name) + ".", *ex.teaching]
         if ex.prescription is not None:
-            parts.append(ex.prescription.text)
+            parts.append(prescription_words(ex))
         return escape(" ".join(parts))
 
     def _unknown(self, a: dict[str, Any]) -> str:
@@ -243,10 +244,11 @@ class Speech:
 
     def _history(self, a: dict[str, Any]) -> str:
         days = a["last_days_ago"]
-        when = p.WHEN.get(days) or _plain(p.WHEN_DAYS, days=days)
+        when = p.WHEN.get(days) or _plain(p.WHEN_DAYS, days=number_words(days))
         template = p.HISTORY if a["last_finished"] else p.HISTORY_STOPPED
-        return _t(template, count=a["count"], workouts="workout" if a["count"] == 1 else "workouts", days=a["days"],
-                  when=when, last=self._workout_name(a["last_workout"]), sets=a["last_sets"])
+        return _t(template, workouts="workout" if a["count"] == 1 else "workouts", when=when,
+                  last=self._workout_name(a["last_workout"]),
+                  **_words({"count": a["count"], "days": a["days"], "sets": a["last_sets"]}))
 
     def _reprompt(self, a: dict[str, Any]) -> str:
         if a["at"] is None:
@@ -258,6 +260,51 @@ def part_label(name: str, part_kind: str, label: str) -> str:
     """A move with its side, grip or letter: 'band pull apart, underhand grip', 'I Y T, Y position'."""
     template = {"side": p.LABEL_SIDE, "grip": p.LABEL_GRIP, "letter": p.LABEL_LETTER}.get(part_kind)
     return _plain(template, name=name, label=label) if template else name
+
+
+def reps_words(reps_min: int, reps_max: int) -> str:
+    """'eight to twelve reps', or 'five reps' when there is no range."""
+    if reps_min == reps_max:
+        return _plain(p.REPS_EXACT, reps=number_words(reps_min))
+    return _plain(p.REPS_RANGE, reps_min=number_words(reps_min), reps_max=number_words(reps_max))
+
+
+def prescription_words(ex: Exercise) -> str:
+    """The beginner prescription as a person says it: 'Start with three sets of eight to twelve reps each arm.'"""
+    rx = ex.prescription
+    assert rx is not None
+    per = "side" if rx.per_arm else "letter" if ex.letters else ""
+    said = _plain(p.PRESCRIPTION, sets=number_words(rx.sets), reps=reps_words(rx.reps_min, rx.reps_max),
+                  per=p.PER_PART[per])
+    return f"{rx.modifier} {said}" if rx.modifier else said
+
+
+_ONES = (
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+)
+_TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+
+
+def number_words(n: int) -> str:
+    """A whole number as a person says it: 12 -> 'twelve', 45 -> 'forty five', 120 -> 'one hundred twenty'."""
+    if n < 0:
+        return "minus " + number_words(-n)
+    if n < 20:
+        return _ONES[n]
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return _TENS[tens] + (" " + _ONES[ones] if ones else "")
+    if n < 1000:
+        hundreds, rest = divmod(n, 100)
+        return _ONES[hundreds] + " hundred" + (" " + number_words(rest) if rest else "")
+    thousands, rest = divmod(n, 1000)
+    return number_words(thousands) + " thousand" + (" " + number_words(rest) if rest else "")
+
+
+def _words(values: dict[str, Any]) -> dict[str, Any]:
+    """The same values with every whole number as words, for templates that speak content numbers."""
+    return {k: number_words(v) if isinstance(v, int) and not isinstance(v, bool) else v for k, v in values.items()}
 
 
 def escape(text: str) -> str:

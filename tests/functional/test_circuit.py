@@ -60,7 +60,7 @@ def test_a_complete_circuit_through_backcoach_chat(tmp_path: Path, content: Cont
     assert [m.exercise_id for m in moves if m.round == 2 and m.part == 0] == CIRCUIT_MOVES
     assert [s.rest_seconds for s in plan.steps if s.kind == REST] == [30]
     whole = " ".join(e["response"]["response"]["outputSpeech"]["ssml"] for e in spoken)
-    assert "Rest for 30 seconds." in whole and "Round 2 of 2." in whole and "Switch arms" in whole
+    assert "Rest for thirty seconds." in whole and "Round two of two." in whole and "Switch arms" in whole
     for letter in ("I position.", "Y position.", "T position."):
         assert letter in whole
 

@@ -54,8 +54,7 @@ def test_the_first_releases_history_counts_sets_as_today(content: Content) -> No
 def with_extra_move(content: Content) -> Content:
     """The circuit with one more move at its start: every index into the built plan shifts."""
     circuit = content.workouts["six_minute"]
-    extra = WorkoutMove(exercise="scapular_push_ups", reps=8, **({"table_row": ""} if any(
-        f.name == "table_row" for f in dataclasses.fields(WorkoutMove)) else {}))
+    extra = WorkoutMove(exercise="scapular_push_ups", reps=8)
     changed = dataclasses.replace(circuit, move=(extra, *circuit.move))
     return dataclasses.replace(content, workouts={**content.workouts, "six_minute": changed})
 

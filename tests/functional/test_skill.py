@@ -17,7 +17,7 @@ from skill.content.lookup import exercise_names
 from skill.content.schema import Content
 from skill.speech import prompts
 from skill.speech.readable import to_text
-from skill.speech.ssml import check
+from skill.speech.ssml import check, prescription_words
 from skill.storage.records import SQLiteRecordStore
 from skill.storage.sqlite import Database
 from skill.storage.stores import Stores, sqlite_stores
@@ -34,9 +34,9 @@ def test_how_do_i_do_every_exercise_by_every_name_mid_workout(chat: Chat, conten
         for name in exercise_names(ex):
             answer = chat.say(f"how do I do the {name}")
             text = to_text(answer.ssml)
-            assert ex.cues[0].split()[0] in text and ex.key_cue[:30] in answer.ssml.replace("&quot;", '"'), name
+            assert all(line in text for line in ex.teaching), name
             if ex.prescription:
-                assert ex.prescription.text in text
+                assert prescription_words(ex) in text
             assert answer.workout == before, f"{name} moved the workout"
             assert not answer.ends_session and check(answer.reprompt_ssml) == []
     resumed = chat.say("next")
@@ -153,7 +153,7 @@ def test_a_failed_write_is_carried_by_the_session_and_written_next_turn(content:
     store.records.fail_save = True
     status = invoke(skill, request("WorkoutStatusIntent", new=False, attributes=started["sessionAttributes"]))
     speech = status["response"]["outputSpeech"]["ssml"]
-    assert speech.endswith(f"{prompts.SAVE_FAILED}</speak>") and "You're in round 1 of 2" in speech
+    assert speech.endswith(f"{prompts.SAVE_FAILED}</speak>") and "You're in round one of two" in speech
     assert status["sessionAttributes"]["unsaved"] is True
     assert status["sessionAttributes"]["record"]["workout"]["phase"] == "ready"
     assert "write failed" in caplog.text

@@ -100,10 +100,10 @@ def test_three_sessions_and_a_second_echo_end_where_one_run_does(lambda_app, tab
     at = T + 600
     resumed = kitchen.send("resume", at)  # "Alexa, ask back coach to resume my back workout"
     assert kitchen.state.timeline[0].step == third_move.step
-    at = heard_by(resumed, at)
-    more = kitchen.send("next", at)
-    at = heard_by(more, at) + 16
-    kitchen.send("session_ended_timeout", at)  # walked away: Alexa closes the session
+    # The resumed response runs to the end of round one ("say next when you're ready"); round two's short key
+    # cues fit one response, so the person walks away before it: Alexa closes the session.
+    at = heard_by(resumed, at) + 16
+    kitchen.send("session_ended_timeout", at)
 
     lounge = LambdaEcho(lambda_app, device="lounge")
     at += 1200

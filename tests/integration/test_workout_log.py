@@ -106,12 +106,13 @@ def test_an_abandoned_workout_is_logged_with_what_was_done(watched: Chat, store)
     assert [(s["exercise"], s["part"]) for s in log["sets"]] == [
         ("band_pull_apart", "overhand grip"), ("band_pull_apart", "underhand grip"),
         ("single_arm_mini_loop_pulldown", "left")]
-    assert log["sets"][2]["duration_ms"] == 5000
+    # requests carry whole seconds: the set lasted from its start to the "next" five seconds on
+    assert log["sets"][2]["duration_ms"] == (third.start_ms // 1000 + 5) * 1000 - third.start_ms
 
 
 def test_history_by_voice(watched: Chat) -> None:
     assert "haven't done a workout" in watched.say("how many workouts did I do this week").text
     finish_circuit(watched)
     answer = watched.say("how many workouts did I do this week")
-    assert answer.text.startswith("You've done 1 workout this week; the plan is 5 days a week.")
-    assert "Last time, today, you did the six minute upper back workout with 16 sets" in answer.text
+    assert answer.text.startswith("You've done one workout this week; the plan is five days a week.")
+    assert "Last time, today, you did the six minute upper back workout with sixteen sets" in answer.text

@@ -28,7 +28,7 @@ def test_long_silences_chain_breaks_of_at_most_ten_seconds() -> None:
 
 def test_counting_keeps_a_steady_tempo(speech: Speech) -> None:
     fragment = speech.fragment([say("count", reps_min=10, reps_max=10)])
-    assert "10" in to_text("<speak>" + fragment + "</speak>")
+    assert "ten" in to_text("<speak>" + fragment + "</speak>")
     start = speech.fragment([say("count", reps_min=0, reps_max=0)])
     assert estimate_seconds(fragment) - estimate_seconds(start) == pytest.approx(10 * REP_SECONDS)
     ranged = speech.fragment([say("count", reps_min=8, reps_max=12)])
@@ -42,7 +42,7 @@ def test_rest_countdown_lasts_the_rest(speech: Speech, seconds: int) -> None:
     assert check(ssml) == []
     spoken_after = estimate_seconds(prompts.REST_END)
     assert estimate_seconds(fragment) == pytest.approx(seconds + spoken_after, abs=0.5)
-    assert "3" in to_text(ssml) and "10 seconds" in to_text(ssml)
+    assert "three" in to_text(ssml) and "ten seconds" in to_text(ssml)
 
 
 def test_encouragement_never_repeats_back_to_back(speech: Speech) -> None:
@@ -106,3 +106,25 @@ def test_each_prompt_is_rendered_once_per_turn(content) -> None:
     text = speech.ssml(out.speech)
     assert speech.renders == measured and all(p.rendered is not None for p in out.speech)
     assert text == Speech(content).ssml(out.speech)  # the kept text is what a fresh rendering says
+
+
+def test_content_numbers_are_said_as_words(speech: Speech, coach, content) -> None:
+    import re
+
+    from skill.engine.plan import build_plan
+
+    plan = build_plan(content, "full_session")
+    at = coach.where(plan, 0)  # bent over dumbbell row, set one of three, eight to twelve reps
+    rest_at = coach.where(plan, 1)
+    prompts_ = [
+        say("intro", workout="Full Upper Back Session", moves=["Lat Pulldown"], rounds=1, minutes=0, round_rest=0,
+            set_rest=30),
+        say("round", round=1, rounds=2), say("exercise", at=at), say("count", reps_min=8, reps_max=12),
+        say("rest", seconds=30, next=at), say("status", at=at, started=True), say("continue", at=rest_at),
+        say("finished", workout="Full Upper Back Session", rounds=1, days_per_week=5),
+        say("explain", exercise="single_arm_kettlebell_row"),
+    ]
+    text = to_text(speech.ssml(prompts_))
+    assert not re.search(r"\d", re.sub(r"\[\d+ s\]", "", text)), text  # '[12 s]' marks a silence
+    assert "Set one of three. Eight to twelve reps." in text and "thirty second rest between sets" in text
+    assert "three sets of eight to ten reps each arm" in text and "five days a week" in text
