@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.ready
 
-.PHONY: demo test bench fuzz audit model clean
+.PHONY: demo test bench fuzz audit model deploy clean
 
 $(READY): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ audit: $(READY)
 
 model: $(READY)
 	$(BIN)/backcoach model
+
+# Build, then deploy the SAM stack and the skill package (needs the SAM CLI and the ASK CLI, configured; and
+# BACKCOACH_PRIVACY_URL, BACKCOACH_TERMS_URL). `make deploy ARGS=--dry-run` prints the commands and runs none.
+deploy: $(READY)
+	$(BIN)/backcoach deploy $(ARGS)
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .ruff_cache .hypothesis

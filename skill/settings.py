@@ -12,6 +12,10 @@ ENV_SAMPLES_TABLE = "BACKCOACH_SAMPLES_TABLE"  # DynamoDB table of heart-rate sa
 ENV_SKILL_ID = "BACKCOACH_SKILL_ID"  # the Alexa skill id requests must carry
 ENV_LOG_LEVEL = "BACKCOACH_LOG_LEVEL"
 ENV_FUNCTION_ARN = "BACKCOACH_FUNCTION_ARN"  # `backcoach build`: the skill function for the manifest
+# `backcoach build` / `deploy`: the skill stores heart rate and links accounts, so its manifest must link to both.
+ENV_PRIVACY_URL = "BACKCOACH_PRIVACY_URL"  # the privacy policy (https)
+ENV_TERMS_URL = "BACKCOACH_TERMS_URL"  # the terms of use (https)
+ENV_STACK_NAME = "BACKCOACH_STACK_NAME"  # `backcoach deploy`: the CloudFormation stack (default backcoach)
 ENV_STRAVA_TOKEN = "BACKCOACH_STRAVA_TOKEN"  # `backcoach upload`: a Strava access token (scope activity:write)
 ENV_FITBIT_TOKEN = "BACKCOACH_FITBIT_TOKEN"  # `backcoach upload`: a Fitbit access token (scope activity)
 ENV_UPLOAD_SERVICE = "BACKCOACH_UPLOAD_SERVICE"  # deployed: the service of the skill's account linking

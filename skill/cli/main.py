@@ -13,7 +13,11 @@ from skill.settings import (
     ENV_FUNCTION_ARN,
     ENV_HOST,
     ENV_PORT,
+    ENV_PRIVACY_URL,
     ENV_SKILL_ID,
+    ENV_STACK_NAME,
+    ENV_TERMS_URL,
+    ENV_UPLOAD_SERVICE,
     Settings,
     load_settings,
     upload_service_problem,
@@ -64,8 +68,22 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     build = commands.add_parser("build", help="write the skill package, Lambda zips and account-linking requests")
-    build.add_argument("--function-arn", help=f"the skill function's ARN (default ${ENV_FUNCTION_ARN})")
+    build.add_argument("--function-arn", help=f"the skill function's ARN (default ${ENV_FUNCTION_ARN}); without "
+                       "one the manifest has no endpoint, as for creating the skill before the stack")
     build.add_argument("--out", type=Path, default=Path("build"), help="output directory (default build/)")
+    _link_options(build)
+
+    deploy = commands.add_parser("deploy", help="build, then deploy the SAM stack and the skill package (make deploy)")
+    deploy.add_argument("--stack-name", help=f"the CloudFormation stack (default ${ENV_STACK_NAME} or backcoach)")
+    deploy.add_argument("--upload-service", choices=["off", "strava", "fitbit"],
+                        help=f"the template's UploadService (default ${ENV_UPLOAD_SERVICE} or off)")
+    deploy.add_argument("--skill-id", help="deploy to this existing skill (default: the one in "
+                        "build/.ask/ask-states.json, or a new skill)")
+    deploy.add_argument("--region", default="", help="AWS region of the stack (default: your AWS CLI's)")
+    deploy.add_argument("--profile", default="default", help="ASK CLI profile (default: default)")
+    deploy.add_argument("--dry-run", action="store_true",
+                        help="print the commands in order and write the skill package, without running anything")
+    _link_options(deploy)
 
     export = commands.add_parser("export", help="write a logged workout as a FIT or TCX file")
     export.add_argument("--format", choices=["fit", "tcx"], default="fit")
@@ -91,6 +109,8 @@ def main(argv: list[str] | None = None) -> int:
         return _serve(args, settings)
     if args.command == "build":
         return _build(args)
+    if args.command == "deploy":
+        return _deploy(args, settings)
     if args.command in ("export", "upload"):
         from skill.cli import activity
 
@@ -184,24 +204,124 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _link_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--privacy-url", help=f"the privacy policy the manifest links to (default ${ENV_PRIVACY_URL})")
+    parser.add_argument("--terms-url", help=f"the terms of use the manifest links to (default ${ENV_TERMS_URL})")
+
+
+def _links(args: argparse.Namespace, command: str) -> tuple[str, str] | None:
+    """The privacy and terms URLs: the skill stores heart rate and links accounts, so certification needs both."""
+    import os
+
+    privacy = args.privacy_url or os.environ.get(ENV_PRIVACY_URL, "")
+    terms = args.terms_url or os.environ.get(ENV_TERMS_URL, "")
+    for name, url, option, variable in (("privacy policy", privacy, "--privacy-url", ENV_PRIVACY_URL),
+                                        ("terms of use", terms, "--terms-url", ENV_TERMS_URL)):
+        if not url.startswith("https://"):
+            problem = "is not an https:// URL" if url else "is missing"
+            print(f"backcoach {command}: the {name} URL {problem}: pass {option} or set ${variable} (the skill "
+                  "stores heart rate and links accounts, so its manifest must link to both)", file=sys.stderr)
+            return None
+    return privacy, terms
+
+
 def _build(args: argparse.Namespace) -> int:
     import os
 
     from skill.cli.build import build
 
     arn = args.function_arn or os.environ.get(ENV_FUNCTION_ARN, "")
-    if not arn:
-        print(f"backcoach build: pass --function-arn (the stack's SkillFunctionArn output) or set ${ENV_FUNCTION_ARN}",
-              file=sys.stderr)
+    links = _links(args, "build")
+    if links is None:
         return 2
-    result = build(args.out, arn)
-    print(f"skill package: {result.skill_package}")
+    result = build(args.out, arn, privacy_url=links[0], terms_url=links[1])
+    endpoint = "" if arn else f" (no endpoint: pass --function-arn or set ${ENV_FUNCTION_ARN} once the stack exists)"
+    print(f"skill package: {result.skill_package}{endpoint}")
     print(f"lambda zip:    {result.lambda_zip} ({result.zip_bytes / 1e6:.1f} MB, {result.files} files, "
           f"{result.unzipped_bytes / 1e6:.1f} MB unzipped)")
     print(f"uploads zip:   {result.uploads_zip} ({result.uploads_zip_bytes / 1e6:.1f} MB, the upload worker)")
     for path in result.account_linking:
         print(f"account linking request: {path}")
     return 0
+
+
+def _deploy(args: argparse.Namespace, settings: Settings) -> int:
+    """`make deploy`: the commands run one by one, each printed first; --dry-run prints them and runs none."""
+    import os
+    import shutil
+    import subprocess
+
+    from skill.cli.build import (
+        REPO,
+        DeployConfig,
+        Step,
+        build,
+        build_account_linking,
+        build_skill_package,
+        deploy,
+        shell_line,
+    )
+
+    links = _links(args, "deploy")
+    if links is None:
+        return 2
+    config = DeployConfig(
+        out=REPO / "build",  # the template's CodeUris point here
+        stack_name=args.stack_name or os.environ.get(ENV_STACK_NAME, "") or "backcoach",
+        upload_service=args.upload_service or settings.upload_service or "off",
+        skill_id=args.skill_id or "", region=args.region, profile=args.profile,
+        privacy_url=links[0], terms_url=links[1],
+    )
+    if config.upload_service not in ("off", "strava", "fitbit"):
+        print(f"backcoach deploy: {ENV_UPLOAD_SERVICE} must be strava, fitbit or off", file=sys.stderr)
+        return 2
+    missing = [tool for tool in ("sam", "ask") if shutil.which(tool) is None]
+    if missing and not args.dry_run:
+        print(f"backcoach deploy: {' and '.join(missing)} not found: install the AWS SAM CLI and the ASK CLI (see the "
+              "README's Deploy section), or pass --dry-run to see the commands", file=sys.stderr)
+        return 2
+
+    def build_artifacts(config: DeployConfig) -> None:
+        print(f"# build {config.out}/: the Lambda zips, the skill package (no endpoint yet), account linking")
+        if args.dry_run:  # the zips take a while and need the package index; the dry run shows the rest
+            build_skill_package(config.out / "skill-package", "", privacy_url=config.privacy_url,
+                                terms_url=config.terms_url)
+            build_account_linking(config.out / "account-linking")
+        else:
+            build(config.out, "", privacy_url=config.privacy_url, terms_url=config.terms_url)
+
+    def run(step: Step) -> str:
+        print(f"# {step.why}\n{shell_line(step)}", flush=True)
+        if args.dry_run:
+            return DRY_RUN_OUTPUTS.get(step.name, "")
+        reads = step.name in ("find-skill", "stack-outputs")
+        result = subprocess.run(step.argv, cwd=step.cwd, check=not step.may_fail, text=True,
+                                stdout=subprocess.PIPE if reads else None,
+                                stderr=subprocess.DEVNULL if step.may_fail else None)
+        return (result.stdout or "") if result.returncode == 0 else ""
+
+    try:
+        result = deploy(config, run, build_artifacts)
+    except subprocess.CalledProcessError as failed:
+        print(f"backcoach deploy: `{' '.join(failed.cmd)}` failed (exit {failed.returncode}); fix that and run "
+              "`make deploy` again: every step is safe to repeat", file=sys.stderr)
+        return 1
+    print(f"\nskill id:     {result.skill_id}")
+    for key, value in sorted(result.outputs.items()):
+        print(f"{key + ':':<17} {value}")
+    print(f"The companion's --url is the SyncApiUrl: backcoach wearable stream --url {result.outputs.get('SyncApiUrl')}"
+          " --code … (the code: \"Alexa, ask back coach to pair my watch\")")
+    for note in result.notes:
+        print(note)
+    if args.dry_run:
+        print("(dry run: nothing was deployed; the values in <…> are what the real run reads back)")
+    return 0
+
+
+DRY_RUN_OUTPUTS = {  # what `backcoach deploy --dry-run` pretends the stack answered
+    "stack-outputs": json.dumps([{"OutputKey": key, "OutputValue": f"<{key}>"}
+                                 for key in ("SkillFunctionArn", "StateTableName", "SyncApiUrl")]),
+}
 
 
 def _in_process_sync_api(service):

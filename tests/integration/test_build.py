@@ -19,19 +19,20 @@ from skill.cli.nlu import FALLBACK, Nlu
 from tests.events import event
 
 ARN = "arn:aws:lambda:us-east-1:123456789012:function:backcoach-SkillFunction-abc"
+LINKS = {"privacy_url": "https://coach.example.com/privacy", "terms_url": "https://coach.example.com/terms"}
 REQUIRED_BUILT_INS = {"AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent",
                       "AMAZON.FallbackIntent"}
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory):
-    return build(tmp_path_factory.mktemp("build"), ARN)
+    return build(tmp_path_factory.mktemp("build"), ARN, **LINKS)
 
 
 @pytest.fixture(scope="module")
 def rebuilt(tmp_path_factory: pytest.TempPathFactory):
     """A second build from the same checkout, elsewhere: it must come out byte for byte the same."""
-    return build(tmp_path_factory.mktemp("again"), ARN)
+    return build(tmp_path_factory.mktemp("again"), ARN, **LINKS)
 
 
 def test_the_skill_package_has_the_ask_cli_layout(built) -> None:
@@ -50,6 +51,24 @@ def test_the_skill_package_has_the_ask_cli_layout(built) -> None:
         for phrase in manifest["publishingInformation"]["locales"][locale]["examplePhrases"]:
             kind, words = nlu.invocation(phrase)
             assert kind == "launch" or nlu.resolve(words).intent != FALLBACK, phrase
+
+
+def test_the_skill_package_carries_its_icons_and_links_and_is_an_ask_cli_project(built) -> None:
+    """What `ask deploy` in the build directory uploads: every file:// URI resolves inside the package, and no
+    placeholder is left for the Alexa service to refuse."""
+    package = built.skill_package
+    text = (package / "skill.json").read_text()
+    assert "${" not in text
+    manifest = json.loads(text)["manifest"]
+    for locale, published in manifest["publishingInformation"]["locales"].items():
+        for field in ("smallIconUri", "largeIconUri"):
+            icon = package / published[field].removeprefix("file://")
+            assert icon.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", (locale, field)
+        assert manifest["privacyAndCompliance"]["locales"][locale] == {
+            "privacyPolicyUrl": LINKS["privacy_url"], "termsOfUseUrl": LINKS["terms_url"]}
+    resources = json.loads((package.parent / "ask-resources.json").read_text())
+    assert package.parent / resources["profiles"]["default"]["skillMetadata"]["src"] == package / "."
+    assert set(resources["profiles"]["default"]) == {"skillMetadata"}  # the backend is the SAM stack, not the CLI's
 
 
 def test_the_zip_is_reproducible_and_holds_only_what_lambda_needs(built, rebuilt) -> None:

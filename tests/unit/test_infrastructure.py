@@ -129,3 +129,15 @@ def test_tables_are_on_demand_encrypted_recoverable_and_expire_short_lived_items
     assert table["TimeToLiveSpecification"]["Enabled"] is True
     keys = {"StateTable": ["id"], "SamplesTable": ["user", "t"]}[name]  # what the code reads and writes by
     assert [k["AttributeName"] for k in table["KeySchema"]] == keys
+
+
+def test_the_outputs_and_code_are_where_backcoach_deploy_looks() -> None:
+    """`backcoach deploy` builds into build/ and reads the stack's outputs back: the skill id (after `make clean`),
+    the endpoint for the manifest and the companion's URL."""
+    template = load(INFRASTRUCTURE / "template.yaml")
+    outputs = template["Outputs"]
+    assert outputs["SkillId"]["Value"] == {"Ref": "SkillId"}
+    assert {"SkillFunctionArn", "SyncApiUrl", "StateTableName"} <= set(outputs)
+    code = {r["Properties"]["CodeUri"] for r in template["Resources"].values()
+            if r["Type"] == "AWS::Serverless::Function"}
+    assert code == {"../build/lambda.zip", "../build/uploads.zip"}
