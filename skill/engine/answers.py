@@ -53,12 +53,15 @@ def explain(coach: Coach, state: State, command: Command, now_ms: int) -> Outcom
 
         plan, index = coach.placed(state)  # "how do I do this one?": the move under way
         exercise = plan.steps[current_move(plan, state, index)].exercise_id
+    # With no workout under way, the answer still ends by saying what the person can do now (never an open mic
+    # after a bare explanation, as a one-shot "ask back coach how do I do X" would otherwise leave it).
+    then = [say("what_now")] if place(coach, state) is None else []
     if exercise in coach.content.exercises:
-        return keep(coach, state, "explained", [say("explain", exercise=exercise)], back=True)
+        return keep(coach, state, "explained", [say("explain", exercise=exercise), *then], back=True)
     if command.heard:
         names = [ex.name for ex in closest_exercises(coach.content, command.heard)]
-        return keep(coach, state, "unknown_exercise", [say("unknown_exercise", heard=command.heard, suggestions=names)],
-                    back=True)
+        unknown = say("unknown_exercise", heard=command.heard, suggestions=names)
+        return keep(coach, state, "unknown_exercise", [unknown], back=True)
     return keep(coach, state, "which_exercise", [say("which_exercise")], back=True)
 
 

@@ -82,6 +82,7 @@ GOODBYE = "Goodbye. See you next workout."
 NO_WORKOUT = "There's no workout going right now. Say start my back workout to begin."
 NO_EXERCISES = "I couldn't find exercises for that equipment. Say start my back workout for the six minute workout."
 REPROMPT_IN_WORKOUT = "Say resume to carry on with the {label}, or ask how to do an exercise."
+WHAT_NOW = "Say start my back workout when you're ready, or ask about another move."
 REPROMPT_IDLE = "Say start my back workout, or ask how to do an exercise."
 
 # How positions are named.

@@ -61,6 +61,7 @@ class Speech:
             "explain": self._explain,
             "unknown_exercise": self._unknown,
             "which_exercise": lambda a: _t(p.WHICH_EXERCISE),
+            "what_now": lambda a: _t(p.WHAT_NOW),
             "back_to_workout": lambda a: _t(p.BACK_TO_WORKOUT, label=self.label(a["at"])),
             "help": lambda a: _t(p.HELP),
             "fallback": lambda a: _t(p.FALLBACK),
