@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -16,13 +18,24 @@ from skill.alexa.interaction_model import LOCALES, model_path
 
 REPO = Path(__file__).resolve().parents[2]
 ENDPOINT_PLACEHOLDER = "${SKILL_FUNCTION_ARN}"
-LAMBDA_RUNTIME_PYTHON = "3.14"  # the template's runtime (infrastructure/template.yaml)
+TEMPLATE = "infrastructure/template.yaml"
 PURE_WHEELS = ["--implementation", "py", "--abi", "none", "--platform", "any"]
-# The upload worker's compiled dependency (pydantic-core, under stravalib) is installed for Lambda itself:
-# arm64 (the template's architecture), CPython of the runtime's version.
-LAMBDA_WHEELS = ["--implementation", "cp", "--abi", "cp" + LAMBDA_RUNTIME_PYTHON.replace(".", ""),
-                 "--platform", "manylinux2014_aarch64"]
+# One list per zip, edited by hand (*.in), and its hash pins generated from it (*.txt): see `compile_pins`.
+# runtime.txt is what Lambda's Python runtime provides (boto3, botocore): never shipped, installed only to run
+# an unzipped package here as Lambda runs it (tests, benchmarks).
+SKILL_REQUIREMENTS = "requirements.txt"
 UPLOAD_REQUIREMENTS = "requirements-uploads.txt"
+RUNTIME_REQUIREMENTS = "runtime.txt"
+PIN_LISTS = (("requirements.in", SKILL_REQUIREMENTS), ("requirements-uploads.in", UPLOAD_REQUIREMENTS),
+             ("runtime.in", RUNTIME_REQUIREMENTS))
+PINS_COMMAND = "python -m skill.cli.build --pins"
+ENV_BUILD_PYTHON = "BACKCOACH_BUILD_PYTHON"
+LAMBDA_TASK_ROOT = "/var/task"  # where Lambda unpacks the zip: the file names tracebacks show
+# Top-level folders some wheels install that are not part of any importable package (garmin-fit-sdk's tests).
+LEFT_OUT_OF_DEPENDENCIES = ("bin", "tests")
+# pip's own records of an install (which files, by whom): they describe the sources that are left out.
+INSTALLER_RECORDS = ("RECORD", "INSTALLER", "REQUESTED")
+COMPLETE = ".complete"
 LINKING_PLACEHOLDERS = {"${CLIENT_ID}": "BACKCOACH_LINK_CLIENT_ID", "${CLIENT_SECRET}": "BACKCOACH_LINK_CLIENT_SECRET"}
 # Not needed on Lambda: the local chat and the web endpoint (their dependencies are not in the zip).
 LEFT_OUT = ("skill/cli", "skill/web")
@@ -82,44 +95,192 @@ def build_skill_package(target: Path, function_arn: str, repo: Path = REPO) -> P
 
 
 def build_lambda_zip(target: Path, repo: Path = REPO, uploads: bool = False) -> tuple[Path, int, int]:
-    """lambda/*.py at the root, the skill package, and lambda/requirements.txt installed as pure wheels;
-    with `uploads`, also lambda/requirements-uploads.txt installed for Lambda's platform (the worker's zip)."""
+    """The skill function's zip, or with `uploads` the upload worker's: the same package with a different
+    requirements list (see `build_package`)."""
+    requirements = repo / "lambda" / (UPLOAD_REQUIREMENTS if uploads else SKILL_REQUIREMENTS)
+    return build_package(target, requirements, skill_sources(repo))
+
+
+def skill_sources(repo: Path = REPO) -> dict[str, Path]:
+    """What the functions run, by name in the zip: lambda/*.py at the root, and the skill without the local-only
+    parts (the chat and the web endpoint, whose dependencies are not in the zip)."""
+    sources: dict[str, Path] = {}
+    for path in _files(repo / "skill"):
+        relative = path.relative_to(repo).as_posix()
+        if not relative.startswith(LEFT_OUT) and path.suffix in (".py", ".toml", ".txt", ".typed"):
+            sources[relative] = path
+    for path in sorted((repo / "lambda").glob("*.py")):
+        sources[path.name] = path
+    return sources
+
+
+def build_package(target: Path, requirements: Path, sources: dict[str, Path]) -> tuple[Path, int, int]:
+    """One reproducible zip: `requirements` (hash-pinned, pure-Python wheels for Lambda's Python) installed as
+    bytecode only, `sources` as source with their bytecode beside. Returns the zip, its unzipped size and its
+    number of files. The same inputs give the same bytes."""
     with tempfile.TemporaryDirectory() as scratch:
-        deps = Path(scratch) / "deps"
-        installs = [("requirements.txt", PURE_WHEELS)] + ([(UPLOAD_REQUIREMENTS, LAMBDA_WHEELS)] if uploads else [])
-        for requirements, wheels in installs:
-            subprocess.run(
-                [
-                    sys.executable, "-m", "pip", "install", "-qq", "--disable-pip-version-check", "--no-compile",
-                    "--no-deps", "--target", str(deps), "--only-binary=:all:", *wheels,
-                    "--python-version", LAMBDA_RUNTIME_PYTHON,
-                    "--require-hashes", "-r", str(repo / "lambda" / requirements),
-                ],
-                check=True,
-            )
-        entries: dict[str, Path] = {}
-        for path in _files(deps):
-            relative = path.relative_to(deps).as_posix()
-            if not relative.startswith("bin/"):
-                entries[relative] = path
-        for path in _files(repo / "skill"):
-            relative = path.relative_to(repo).as_posix()
-            if not relative.startswith(LEFT_OUT) and path.suffix in (".py", ".toml", ".txt", ".typed"):
-                entries[relative] = path
-        for path in sorted((repo / "lambda").glob("*.py")):
-            entries[path.name] = path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        unzipped = 0
-        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-            for name in sorted(entries):
-                info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                data = entries[name].read_bytes()
-                unzipped += len(data)
-                archive.writestr(info, data)
-    return target, unzipped, len(entries)
+        folder = Path(scratch) / "task"
+        stage(folder, requirements, sources)
+        return target, *write_zip(folder, target)
+
+
+def stage(folder: Path, requirements: Path | None, sources: dict[str, Path], sourceless: bool = True,
+          python: str | None = None) -> Path:
+    """Lays out in `folder` what Lambda unpacks into its code folder (/var/task), bytecode compiled.
+
+    Lambda's code folder is read-only, so a module without bytecode is compiled again at every cold start:
+    everything here is compiled by the CPython minor version of the template's runtime, with hash-based
+    bytecode that is never checked against its source (`unchecked-hash`) and file names as Lambda sees them,
+    so the bytes do not depend on when or where the build ran. With `sourceless`, dependencies ship their
+    bytecode alone (their source is on PyPI, pinned by hash) to keep the zip small; the skill keeps its source
+    for readable tracebacks."""
+    python = python or runtime_interpreter()
+    folder.mkdir(parents=True, exist_ok=True)
+    if requirements is not None:
+        subprocess.run(
+            [
+                sys.executable, "-m", "pip", "install", "-qq", "--disable-pip-version-check", "--no-compile",
+                "--no-deps", "--target", str(folder), "--only-binary=:all:", *PURE_WHEELS,
+                "--python-version", runtime_version(), "--require-hashes", "-r", str(requirements),
+            ],
+            check=True,
+        )
+        for left_out in LEFT_OUT_OF_DEPENDENCIES:
+            shutil.rmtree(folder / left_out, ignore_errors=True)
+        for record in folder.glob("*.dist-info/*"):
+            if record.name in INSTALLER_RECORDS:
+                record.unlink()
+    installed = [p for p in sorted(folder.iterdir()) if not p.name.endswith(".dist-info")]
+    for name, path in sources.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, folder / name)
+    _compile(python, folder, [folder / name for name in sorted(sources) if name.endswith(".py")], legacy=False)
+    _compile(python, folder, installed, legacy=sourceless)
+    if sourceless:
+        for path in installed:
+            for source in [path] if path.is_file() else sorted(path.rglob("*.py")):
+                if source.suffix == ".py":
+                    source.unlink()
+    return folder
+
+
+def _compile(python: str, folder: Path, paths: list[Path], legacy: bool) -> None:
+    """Bytecode for `paths` (files or folders inside `folder`) by the runtime's interpreter; with `legacy`,
+    each module's bytecode replaces it beside its source (x.pyc), so that the source can be left out."""
+    if not paths:
+        return
+    command = [python, "-s", "-W", "ignore", "-m", "compileall", "-q", "--invalidation-mode", "unchecked-hash",
+               "-s", str(folder), "-p", LAMBDA_TASK_ROOT, *(["-b"] if legacy else [])]
+    # A fixed hash seed: set and frozenset constants are written in hash order.
+    environment = {"PYTHONHASHSEED": "0", "PATH": os.environ.get("PATH", "")}
+    for chunk in range(0, len(paths), 200):
+        subprocess.run([*command, *map(str, paths[chunk:chunk + 200])], check=True, env=environment,
+                       stdout=subprocess.DEVNULL)
+
+
+def lambda_runtime(cache: Path | None = None, repo: Path = REPO) -> Path:
+    """A folder holding what Lambda's Python runtime provides beside a function's code (its /var/runtime: boto3
+    and botocore with their bytecode), from lambda/runtime.txt: to run an unzipped package here as Lambda runs
+    it. Built once per pin list and Python version under `cache` (build/lambda-runtime/)."""
+    pins = repo / "lambda" / RUNTIME_REQUIREMENTS
+    key = hashlib.sha256(pins.read_bytes() + runtime_version(repo).encode()).hexdigest()[:12]
+    folder = (cache or repo / "build" / "lambda-runtime") / key
+    if not (folder / COMPLETE).exists():
+        partial = folder.with_name(folder.name + ".partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        stage(partial, pins, {}, sourceless=False)
+        (partial / COMPLETE).touch()
+        shutil.rmtree(folder, ignore_errors=True)
+        partial.rename(folder)
+    return folder
+
+
+def write_zip(folder: Path, target: Path) -> tuple[int, int]:
+    """Every file of `folder` into `target` in name order, with one fixed time and mode: equal folders give
+    equal bytes. Returns the unzipped size and the number of files."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    unzipped = files = 0
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for path in sorted(_all_files(folder), key=lambda p: p.relative_to(folder).as_posix()):
+            info = zipfile.ZipInfo(path.relative_to(folder).as_posix(), date_time=FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            data = path.read_bytes()
+            unzipped += len(data)
+            files += 1
+            archive.writestr(info, data)
+    return unzipped, files
+
+
+def runtime_version(repo: Path = REPO) -> str:
+    """The CPython minor version of the template's Lambda runtime, e.g. "3.13"."""
+    found = re.search(r"^\s*Runtime:\s*python(3\.\d+)\s*$", (repo / TEMPLATE).read_text(encoding="utf-8"), re.M)
+    if not found:
+        raise BuildError(f"{TEMPLATE} names no python3.x Runtime")
+    return found.group(1)
+
+
+def runtime_interpreter(version: str | None = None) -> str:
+    """A CPython of the runtime's minor version, to compile the bytecode with: ${ENV_BUILD_PYTHON}, this one,
+    python3.N on the PATH, or pyenv's."""
+    version = version or runtime_version()
+    candidates = [os.environ.get(ENV_BUILD_PYTHON, "")]
+    if f"{sys.version_info.major}.{sys.version_info.minor}" == version:
+        candidates.append(sys.executable)
+    candidates.append(shutil.which(f"python{version}") or "")
+    pyenv = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv") / "versions"
+    candidates += [str(p) for p in sorted(pyenv.glob(f"{version}.*/bin/python{version}"), reverse=True)]
+    for candidate in filter(None, candidates):
+        answer = subprocess.run([candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+                                capture_output=True, text=True, check=False)
+        if answer.returncode == 0 and answer.stdout.strip() == version:
+            return candidate
+    raise BuildError(f"the Lambda runtime is python{version} (infrastructure/template.yaml) and its bytecode needs "
+                     f"CPython {version} to build: install it (pyenv install {version}) or set {ENV_BUILD_PYTHON}")
+
+
+def compile_pins(repo: Path = REPO) -> list[Path]:
+    """lambda/*.txt from lambda/*.in: every pin and its hashes resolved by uv for Lambda (arm64, the runtime's
+    Python, wheels only). The .in files are the one list people edit; the .txt files are never edited by hand."""
+    written = []
+    for source, pinned in PIN_LISTS:
+        subprocess.run(
+            [
+                sys.executable, "-m", "uv", "pip", "compile", "--quiet", "--generate-hashes", "--only-binary", ":all:",
+                "--python-version", runtime_version(repo), "--python-platform", "aarch64-manylinux_2_28",
+                "--custom-compile-command", PINS_COMMAND, source, "-o", pinned,
+            ],
+            check=True, cwd=repo / "lambda",
+        )
+        written.append(repo / "lambda" / pinned)
+    return written
+
+
+class BuildError(Exception):
+    """The build cannot go on; the message says why in a sentence."""
 
 
 def _files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+
+
+def _all_files(root: Path) -> list[Path]:
+    return [p for p in root.rglob("*") if p.is_file()]
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m skill.cli.build")
+    parser.add_argument("--pins", action="store_true", help="regenerate lambda/*.txt from lambda/*.in")
+    args = parser.parse_args(argv)
+    if args.pins:
+        for path in compile_pins():
+            print(path.relative_to(REPO))
+        return 0
+    parser.print_help()
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
