@@ -175,7 +175,7 @@ def cold_start_venv(dynamo: Dynamo, runs: int) -> dict[str, Any]:
     return summarise(results)
 
 
-# Run as Lambda runs a function: `python -I -S` (no site-packages, no user site, no current directory), the
+# Run as Lambda runs a function: `python -I -S -B` (no site-packages, no user site, no current directory), the
 # unzipped package first on the path, then what Lambda's runtime provides. The runtime has parsed the event
 # (with json) before the handler's module is imported, so json is loaded before the clock starts.
 COLD_LAMBDA = """
@@ -233,9 +233,10 @@ class Unzipped:
     def run(self, name: str, body: dict, env: dict[str, str], mode: str = "time") -> dict[str, Any]:
         clean = {k: v for k, v in env.items() if not k.startswith("PYTHON")}
         started = time.perf_counter()
-        out = subprocess.run([self.python, "-I", "-S", "-c", COLD_LAMBDA, str(self.tasks[name]), str(self.runtime),
-                              mode], input=json.dumps(body), env=clean, capture_output=True, text=True, check=False,
-                             cwd=self.tasks[name], timeout=60)
+        # -B: nothing is written beside the code, as in Lambda's read-only code folder.
+        out = subprocess.run([self.python, "-I", "-S", "-B", "-c", COLD_LAMBDA, str(self.tasks[name]),
+                              str(self.runtime), mode], input=json.dumps(body), env=clean, capture_output=True,
+                             text=True, check=False, cwd=self.tasks[name], timeout=60)
         if out.returncode:
             raise RuntimeError(f"the unzipped {name} failed: {out.stderr[-2000:]}")
         figures = json.loads(out.stdout.strip().splitlines()[-1])

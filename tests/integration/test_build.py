@@ -127,12 +127,13 @@ def unpack(archive: Path, into: Path) -> Path:
     return into
 
 
-def run_unzipped(task: Path, code: str, stdin: str, cwd: Path) -> subprocess.CompletedProcess:
+def run_unzipped(task: Path, code: str, stdin: str, cwd: Path, *args: str) -> subprocess.CompletedProcess:
     """`code` in a fresh interpreter of Lambda's Python version, as Lambda runs a function: -I -S (no
-    site-packages, no user site, no current directory), the unzipped package, then what the runtime provides."""
+    site-packages, no user site, no current directory), -B (a read-only code folder), the unzipped package,
+    then what the runtime provides."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
-    return subprocess.run([runtime_interpreter(), "-I", "-S", "-c", code, str(task), str(lambda_runtime())],
-                          input=stdin, capture_output=True, text=True, env=env, cwd=cwd, timeout=120)
+    command = [runtime_interpreter(), "-I", "-S", "-B", "-c", code, str(task), str(lambda_runtime()), *args]
+    return subprocess.run(command, input=stdin, capture_output=True, text=True, env=env, cwd=cwd, timeout=120)
 
 
 def test_the_zip_answers_a_launch_request_in_a_fresh_interpreter(built, tmp_path: Path, table: Any) -> None:
@@ -148,10 +149,7 @@ def test_a_cold_start_builds_one_session_and_one_client_and_no_resource(built, t
     from benchmarks.run import COLD_LAMBDA
 
     task = unpack(built.lambda_zip, tmp_path / "task")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
-    result = subprocess.run([runtime_interpreter(), "-I", "-S", "-c", COLD_LAMBDA, str(task), str(lambda_runtime()),
-                             "count"], input=json.dumps(event("launch")), capture_output=True, text=True, env=env,
-                            cwd=tmp_path, timeout=120)
+    result = run_unzipped(task, COLD_LAMBDA, json.dumps(event("launch")), tmp_path, "count")
     assert result.returncode == 0, result.stderr
     counts = json.loads(result.stdout)
     assert counts == {"botocore_sessions": 1, "clients": 1, "boto3_resources": 0, "service_models_loaded": 2}
