@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,13 +22,24 @@ ENDPOINT_PLACEHOLDER = "${SKILL_FUNCTION_ARN}"
 PRIVACY_PLACEHOLDER, TERMS_PLACEHOLDER = "${PRIVACY_POLICY_URL}", "${TERMS_OF_USE_URL}"
 FILE_URI = "file://"  # a manifest file URI, relative to the skill package (icons: assets/images/…)
 ASK_RESOURCES = "ask-resources.json"
-LAMBDA_RUNTIME_PYTHON = "3.14"  # the template's runtime (infrastructure/template.yaml)
+TEMPLATE = "infrastructure/template.yaml"
 PURE_WHEELS = ["--implementation", "py", "--abi", "none", "--platform", "any"]
-# The upload worker's compiled dependency (pydantic-core, under stravalib) is installed for Lambda itself:
-# arm64 (the template's architecture), CPython of the runtime's version.
-LAMBDA_WHEELS = ["--implementation", "cp", "--abi", "cp" + LAMBDA_RUNTIME_PYTHON.replace(".", ""),
-                 "--platform", "manylinux2014_aarch64"]
+# One list per zip, edited by hand (*.in), and its hash pins generated from it (*.txt): see `compile_pins`.
+# runtime.txt is what Lambda's Python runtime provides (boto3, botocore): never shipped, installed only to run
+# an unzipped package here as Lambda runs it (tests, benchmarks).
+SKILL_REQUIREMENTS = "requirements.txt"
 UPLOAD_REQUIREMENTS = "requirements-uploads.txt"
+RUNTIME_REQUIREMENTS = "runtime.txt"
+PIN_LISTS = (("requirements.in", SKILL_REQUIREMENTS), ("requirements-uploads.in", UPLOAD_REQUIREMENTS),
+             ("runtime.in", RUNTIME_REQUIREMENTS))
+PINS_COMMAND = "python -m skill.cli.build --pins"
+ENV_BUILD_PYTHON = "BACKCOACH_BUILD_PYTHON"
+LAMBDA_TASK_ROOT = "/var/task"  # where Lambda unpacks the zip: the file names tracebacks show
+# Top-level folders some wheels install that are not part of any importable package (garmin-fit-sdk's tests).
+LEFT_OUT_OF_DEPENDENCIES = ("bin", "tests")
+# pip's own records of an install (which files, by whom): they describe the sources that are left out.
+INSTALLER_RECORDS = ("RECORD", "INSTALLER", "REQUESTED")
+COMPLETE = ".complete"
 LINKING_PLACEHOLDERS = {"${CLIENT_ID}": "BACKCOACH_LINK_CLIENT_ID", "${CLIENT_SECRET}": "BACKCOACH_LINK_CLIENT_SECRET"}
 # Not needed on Lambda: the local chat and the web endpoint (their dependencies are not in the zip).
 LEFT_OUT = ("skill/cli", "skill/web")
@@ -149,180 +161,192 @@ def write_ask_resources(out: Path, profile: str = "default") -> Path:
 
 
 def build_lambda_zip(target: Path, repo: Path = REPO, uploads: bool = False) -> tuple[Path, int, int]:
-    """lambda/*.py at the root, the skill package, and lambda/requirements.txt installed as pure wheels;
-    with `uploads`, also lambda/requirements-uploads.txt installed for Lambda's platform (the worker's zip)."""
+    """The skill function's zip, or with `uploads` the upload worker's: the same package with a different
+    requirements list (see `build_package`)."""
+    requirements = repo / "lambda" / (UPLOAD_REQUIREMENTS if uploads else SKILL_REQUIREMENTS)
+    return build_package(target, requirements, skill_sources(repo))
+
+
+def skill_sources(repo: Path = REPO) -> dict[str, Path]:
+    """What the functions run, by name in the zip: lambda/*.py at the root, and the skill without the local-only
+    parts (the chat and the web endpoint, whose dependencies are not in the zip)."""
+    sources: dict[str, Path] = {}
+    for path in _files(repo / "skill"):
+        relative = path.relative_to(repo).as_posix()
+        if not relative.startswith(LEFT_OUT) and path.suffix in (".py", ".toml", ".txt", ".typed"):
+            sources[relative] = path
+    for path in sorted((repo / "lambda").glob("*.py")):
+        sources[path.name] = path
+    return sources
+
+
+def build_package(target: Path, requirements: Path, sources: dict[str, Path]) -> tuple[Path, int, int]:
+    """One reproducible zip: `requirements` (hash-pinned, pure-Python wheels for Lambda's Python) installed as
+    bytecode only, `sources` as source with their bytecode beside. Returns the zip, its unzipped size and its
+    number of files. The same inputs give the same bytes."""
     with tempfile.TemporaryDirectory() as scratch:
-        deps = Path(scratch) / "deps"
-        installs = [("requirements.txt", PURE_WHEELS)] + ([(UPLOAD_REQUIREMENTS, LAMBDA_WHEELS)] if uploads else [])
-        for requirements, wheels in installs:
-            subprocess.run(
-                [
-                    sys.executable, "-m", "pip", "install", "-qq", "--disable-pip-version-check", "--no-compile",
-                    "--no-deps", "--target", str(deps), "--only-binary=:all:", *wheels,
-                    "--python-version", LAMBDA_RUNTIME_PYTHON,
-                    "--require-hashes", "-r", str(repo / "lambda" / requirements),
-                ],
-                check=True,
-            )
-        entries: dict[str, Path] = {}
-        for path in _files(deps):
-            relative = path.relative_to(deps).as_posix()
-            if not relative.startswith("bin/"):
-                entries[relative] = path
-        for path in _files(repo / "skill"):
-            relative = path.relative_to(repo).as_posix()
-            if not relative.startswith(LEFT_OUT) and path.suffix in (".py", ".toml", ".txt", ".typed"):
-                entries[relative] = path
-        for path in sorted((repo / "lambda").glob("*.py")):
-            entries[path.name] = path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        unzipped = 0
-        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-            for name in sorted(entries):
-                info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                data = entries[name].read_bytes()
-                unzipped += len(data)
-                archive.writestr(info, data)
-    return target, unzipped, len(entries)
+        folder = Path(scratch) / "task"
+        stage(folder, requirements, sources)
+        return target, *write_zip(folder, target)
+
+
+def stage(folder: Path, requirements: Path | None, sources: dict[str, Path], sourceless: bool = True,
+          python: str | None = None) -> Path:
+    """Lays out in `folder` what Lambda unpacks into its code folder (/var/task), bytecode compiled.
+
+    Lambda's code folder is read-only, so a module without bytecode is compiled again at every cold start:
+    everything here is compiled by the CPython minor version of the template's runtime, with hash-based
+    bytecode that is never checked against its source (`unchecked-hash`) and file names as Lambda sees them,
+    so the bytes do not depend on when or where the build ran. With `sourceless`, dependencies ship their
+    bytecode alone (their source is on PyPI, pinned by hash) to keep the zip small; the skill keeps its source
+    for readable tracebacks."""
+    python = python or runtime_interpreter()
+    folder.mkdir(parents=True, exist_ok=True)
+    if requirements is not None:
+        subprocess.run(
+            [
+                sys.executable, "-m", "pip", "install", "-qq", "--disable-pip-version-check", "--no-compile",
+                "--no-deps", "--target", str(folder), "--only-binary=:all:", *PURE_WHEELS,
+                "--python-version", runtime_version(), "--require-hashes", "-r", str(requirements),
+            ],
+            check=True,
+        )
+        for left_out in LEFT_OUT_OF_DEPENDENCIES:
+            shutil.rmtree(folder / left_out, ignore_errors=True)
+        for record in folder.glob("*.dist-info/*"):
+            if record.name in INSTALLER_RECORDS:
+                record.unlink()
+    installed = [p for p in sorted(folder.iterdir()) if not p.name.endswith(".dist-info")]
+    for name, path in sources.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, folder / name)
+    _compile(python, folder, [folder / name for name in sorted(sources) if name.endswith(".py")], legacy=False)
+    _compile(python, folder, installed, legacy=sourceless)
+    if sourceless:
+        for path in installed:
+            for source in [path] if path.is_file() else sorted(path.rglob("*.py")):
+                if source.suffix == ".py":
+                    source.unlink()
+    return folder
+
+
+def _compile(python: str, folder: Path, paths: list[Path], legacy: bool) -> None:
+    """Bytecode for `paths` (files or folders inside `folder`) by the runtime's interpreter; with `legacy`,
+    each module's bytecode replaces it beside its source (x.pyc), so that the source can be left out."""
+    if not paths:
+        return
+    command = [python, "-s", "-W", "ignore", "-m", "compileall", "-q", "--invalidation-mode", "unchecked-hash",
+               "-s", str(folder), "-p", LAMBDA_TASK_ROOT, *(["-b"] if legacy else [])]
+    # A fixed hash seed: set and frozenset constants are written in hash order.
+    environment = {"PYTHONHASHSEED": "0", "PATH": os.environ.get("PATH", "")}
+    for chunk in range(0, len(paths), 200):
+        subprocess.run([*command, *map(str, paths[chunk:chunk + 200])], check=True, env=environment,
+                       stdout=subprocess.DEVNULL)
+
+
+def lambda_runtime(cache: Path | None = None, repo: Path = REPO) -> Path:
+    """A folder holding what Lambda's Python runtime provides beside a function's code (its /var/runtime: boto3
+    and botocore with their bytecode), from lambda/runtime.txt: to run an unzipped package here as Lambda runs
+    it. Built once per pin list and Python version under `cache` (build/lambda-runtime/)."""
+    pins = repo / "lambda" / RUNTIME_REQUIREMENTS
+    key = hashlib.sha256(pins.read_bytes() + runtime_version(repo).encode()).hexdigest()[:12]
+    folder = (cache or repo / "build" / "lambda-runtime") / key
+    if not (folder / COMPLETE).exists():
+        partial = folder.with_name(folder.name + ".partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        stage(partial, pins, {}, sourceless=False)
+        (partial / COMPLETE).touch()
+        shutil.rmtree(folder, ignore_errors=True)
+        partial.rename(folder)
+    return folder
+
+
+def write_zip(folder: Path, target: Path) -> tuple[int, int]:
+    """Every file of `folder` into `target` in name order, with one fixed time and mode: equal folders give
+    equal bytes. Returns the unzipped size and the number of files."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    unzipped = files = 0
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for path in sorted(_all_files(folder), key=lambda p: p.relative_to(folder).as_posix()):
+            info = zipfile.ZipInfo(path.relative_to(folder).as_posix(), date_time=FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            data = path.read_bytes()
+            unzipped += len(data)
+            files += 1
+            archive.writestr(info, data)
+    return unzipped, files
+
+
+def runtime_version(repo: Path = REPO) -> str:
+    """The CPython minor version of the template's Lambda runtime, e.g. "3.13"."""
+    found = re.search(r"^\s*Runtime:\s*python(3\.\d+)\s*$", (repo / TEMPLATE).read_text(encoding="utf-8"), re.M)
+    if not found:
+        raise BuildError(f"{TEMPLATE} names no python3.x Runtime")
+    return found.group(1)
+
+
+def runtime_interpreter(version: str | None = None) -> str:
+    """A CPython of the runtime's minor version, to compile the bytecode with: ${ENV_BUILD_PYTHON}, this one,
+    python3.N on the PATH, or pyenv's."""
+    version = version or runtime_version()
+    candidates = [os.environ.get(ENV_BUILD_PYTHON, "")]
+    if f"{sys.version_info.major}.{sys.version_info.minor}" == version:
+        candidates.append(sys.executable)
+    candidates.append(shutil.which(f"python{version}") or "")
+    pyenv = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv") / "versions"
+    candidates += [str(p) for p in sorted(pyenv.glob(f"{version}.*/bin/python{version}"), reverse=True)]
+    for candidate in filter(None, candidates):
+        answer = subprocess.run([candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+                                capture_output=True, text=True, check=False)
+        if answer.returncode == 0 and answer.stdout.strip() == version:
+            return candidate
+    raise BuildError(f"the Lambda runtime is python{version} (infrastructure/template.yaml) and its bytecode needs "
+                     f"CPython {version} to build: install it (pyenv install {version}) or set {ENV_BUILD_PYTHON}")
+
+
+def compile_pins(repo: Path = REPO) -> list[Path]:
+    """lambda/*.txt from lambda/*.in: every pin and its hashes resolved by uv for Lambda (arm64, the runtime's
+    Python, wheels only). The .in files are the one list people edit; the .txt files are never edited by hand."""
+    written = []
+    for source, pinned in PIN_LISTS:
+        subprocess.run(
+            [
+                sys.executable, "-m", "uv", "pip", "compile", "--quiet", "--generate-hashes", "--only-binary", ":all:",
+                "--python-version", runtime_version(repo), "--python-platform", "aarch64-manylinux_2_28",
+                "--custom-compile-command", PINS_COMMAND, source, "-o", pinned,
+            ],
+            check=True, cwd=repo / "lambda",
+        )
+        written.append(repo / "lambda" / pinned)
+    return written
+
+
+class BuildError(Exception):
+    """The build cannot go on; the message says why in a sentence."""
 
 
 def _files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
 
 
-# -- deploy: the SAM stack and the skill package, in the order each needs the other ------------------------------
-
-ASK_STATES = Path(".ask") / "ask-states.json"  # where the ASK CLI keeps the skill id of the project in `out`
-TEMPLATE = Path("infrastructure") / "template.yaml"  # relative to the repository; its CodeUris point at build/
-SKILL_ID_UNKNOWN = "<the skill id `ask deploy` writes to build/.ask/ask-states.json>"
+def _all_files(root: Path) -> list[Path]:
+    return [p for p in root.rglob("*") if p.is_file()]
 
 
-@dataclass(frozen=True)
-class Step:
-    """One command of a deploy: `name` says which (tests and the dry run key on it), `why` is printed."""
+def main(argv: list[str] | None = None) -> int:
+    import argparse
 
-    name: str
-    why: str
-    argv: tuple[str, ...]
-    cwd: Path
-    may_fail: bool = False  # a failure is an answer ("no such stack"), and the runner returns "" for it
-
-
-Runner = Callable[[Step], str]  # runs a step and returns its standard output
-
-
-@dataclass(frozen=True)
-class DeployConfig:
-    out: Path  # the built artifacts and the ASK CLI project (ask-resources.json, .ask/)
-    stack_name: str = "backcoach"
-    upload_service: str = "off"  # the template's UploadService: off, strava or fitbit
-    skill_id: str = ""  # an existing skill; "" = the one in .ask/ask-states.json, or a new one
-    region: str = ""  # AWS region for SAM ("" = the AWS CLI's default)
-    profile: str = "default"  # ASK CLI profile
-    privacy_url: str = ""
-    terms_url: str = ""
-    repo: Path = REPO
+    parser = argparse.ArgumentParser(prog="python -m skill.cli.build")
+    parser.add_argument("--pins", action="store_true", help="regenerate lambda/*.txt from lambda/*.in")
+    args = parser.parse_args(argv)
+    if args.pins:
+        for path in compile_pins():
+            print(path.relative_to(REPO))
+        return 0
+    parser.print_help()
+    return 2
 
 
-@dataclass(frozen=True)
-class DeployResult:
-    skill_id: str
-    outputs: dict[str, str]  # the stack's outputs: SkillFunctionArn, SyncApiUrl, StateTableName
-    steps: tuple[Step, ...]
-    notes: tuple[str, ...]  # what is left for the person to do
-
-
-def deploy(config: DeployConfig, run: Runner, build_artifacts: Callable[[DeployConfig], None]) -> DeployResult:
-    """Build, create the skill if there is none (a package with no endpoint), deploy the stack with its id, read
-    the stack's outputs, and send the package again with the function as its endpoint; then account linking.
-
-    The skill package goes through `ask deploy` (a whole-package import): SMAPI's update-skill-manifest cannot
-    carry file:// icons. Every command goes through `run`, so a dry run prints them and tests fake them."""
-    done: list[Step] = []
-
-    def step(name: str, why: str, argv: list[str], cwd: Path, may_fail: bool = False) -> str:
-        planned = Step(name, why, tuple(argv), cwd, may_fail)
-        done.append(planned)
-        return run(planned)
-
-    out, repo = config.out, config.repo
-    ask_profile = ["--profile", config.profile]
-    build_artifacts(config)
-    write_ask_resources(out, config.profile)
-    if config.skill_id:
-        write_skill_id(out, config.profile, config.skill_id)
-    region = ["--region", config.region] if config.region else []
-    list_outputs = ["sam", "list", "stack-outputs", "--stack-name", config.stack_name, "--output", "json", *region]
-    skill_id = read_skill_id(out, config.profile)
-    if not skill_id:  # build/ was cleaned, or this is the first deploy: a stack that exists knows its skill
-        existing = step("find-skill", "look for the skill id in an existing stack (fails when there is none)",
-                        list_outputs, repo, may_fail=True)
-        skill_id = parse_stack_outputs(existing, require=False).get("SkillId", "") if existing.strip() else ""
-        if skill_id:
-            write_skill_id(out, config.profile, skill_id)
-    if not skill_id:
-        step("create-skill", "create the skill from the package (no endpoint yet: the stack needs the skill id)",
-             ["ask", "deploy", "--target", "skill-metadata", *ask_profile], out)
-        skill_id = read_skill_id(out, config.profile) or SKILL_ID_UNKNOWN
-    step("deploy-stack", "deploy the backend: functions, tables, sync API and (if on) the upload worker",
-         ["sam", "deploy", "--template-file", str(TEMPLATE), "--stack-name", config.stack_name,
-          "--capabilities", "CAPABILITY_IAM", "--resolve-s3", "--no-confirm-changeset",
-          "--no-fail-on-empty-changeset", "--parameter-overrides", f"SkillId={skill_id}",
-          f"UploadService={config.upload_service}", *region], repo)
-    listed = step("stack-outputs", "read the stack's outputs", list_outputs, repo)
-    outputs = parse_stack_outputs(listed)
-    build_skill_package(out / "skill-package", outputs["SkillFunctionArn"], repo, privacy_url=config.privacy_url,
-                        terms_url=config.terms_url)
-    step("deploy-skill-package", "send the package with the function as its endpoint, build the models, enable "
-         "the skill for testing", ["ask", "deploy", "--ignore-hash", *ask_profile], out)
-    notes = []
-    if config.upload_service != "off":
-        request = Path("account-linking") / f"{config.upload_service}.json"
-        if "${" in (out / request).read_text(encoding="utf-8"):
-            notes.append(f"Account linking was not sent: {out / request} still has placeholders. Set "
-                         f"{LINKING_PLACEHOLDERS['${CLIENT_ID}']} and {LINKING_PLACEHOLDERS['${CLIENT_SECRET}']} "
-                         "to your API application's and deploy again.")
-        else:
-            step("account-linking", f"link accounts with {config.upload_service} (for uploads)",
-                 ["ask", "smapi", "update-account-linking-info", "--skill-id", skill_id,
-                  "--account-linking-request", f"file:{request.as_posix()}", *ask_profile], out)
-    return DeployResult(skill_id, outputs, tuple(done), tuple(notes))
-
-
-def parse_stack_outputs(listed: str, require: bool = True) -> dict[str, str]:
-    """`sam list stack-outputs --output json`: a list of {OutputKey, OutputValue, Description}."""
-    outputs = {item["OutputKey"]: item["OutputValue"] for item in json.loads(listed)}
-    if require and "SkillFunctionArn" not in outputs:
-        raise ValueError(f"the stack has no SkillFunctionArn output (got {sorted(outputs)})")
-    return outputs
-
-
-def read_skill_id(out: Path, profile: str = "default") -> str:
-    path = out / ASK_STATES
-    if not path.exists():
-        return ""
-    states = json.loads(path.read_text(encoding="utf-8"))
-    return str(states.get("profiles", {}).get(profile, {}).get("skillId") or "")
-
-
-def write_skill_id(out: Path, profile: str, skill_id: str) -> None:
-    """Adopt an existing skill: the ASK CLI then updates it instead of creating another."""
-    path = out / ASK_STATES
-    states = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {
-        "askcliStatesVersion": "2020-03-31", "profiles": {}}
-    states.setdefault("profiles", {}).setdefault(profile, {})["skillId"] = skill_id
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(states, indent=2) + "\n", encoding="utf-8")
-
-
-def shell_line(step: Step, repo: Path = REPO) -> str:
-    """The step as one shell line to copy: `(cd build && ask deploy …)` when it runs elsewhere than the checkout."""
-    import shlex
-
-    line = shlex.join(step.argv)
-    if step.cwd.resolve() == repo.resolve():
-        return line
-    where = step.cwd.relative_to(repo) if step.cwd.is_relative_to(repo) else step.cwd
-    return f"(cd {shlex.quote(str(where))} && {line})"
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -251,16 +251,8 @@ def _deploy(args: argparse.Namespace, settings: Settings) -> int:
     import shutil
     import subprocess
 
-    from skill.cli.build import (
-        REPO,
-        DeployConfig,
-        Step,
-        build,
-        build_account_linking,
-        build_skill_package,
-        deploy,
-        shell_line,
-    )
+    from skill.cli.build import REPO, build, build_account_linking, build_skill_package
+    from skill.cli.deploy import DeployConfig, Step, deploy, shell_line
 
     links = _links(args, "deploy")
     if links is None:

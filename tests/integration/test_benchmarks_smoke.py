@@ -7,17 +7,31 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-def test_the_benchmarks_run_and_report_every_figure(tmp_path: Path) -> None:
-    out = tmp_path / "bench.json"
+@pytest.fixture(scope="module")
+def quick(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], subprocess.CompletedProcess]:
+    out = tmp_path_factory.mktemp("bench") / "bench.json"
     run = subprocess.run([sys.executable, "-m", "benchmarks.run", "--quick", "--out", str(out)], cwd=REPO,
                          capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr[-2000:]
-    results = json.loads(out.read_text())
-    assert results["cold_start"]["ratio"] > 0 and results["web"]["ratio"] > 0
+    return json.loads(out.read_text()), run
+
+
+def test_the_benchmarks_run_and_report_every_figure(quick) -> None:
+    results, run = quick
+    cold = results["cold_start"]
+    assert cold["ratio"] > 0 and cold["peak_ratio"] > 0 and results["cold_start_venv"]["ratio"] > 0
+    # Structural, not timing: the cold start (from the unzipped package) builds one AWS client, no resource.
+    assert cold["aws_objects"]["skill"] == {"botocore_sessions": 1, "clients": 1, "boto3_resources": 0,
+                                            "service_models_loaded": 2}
+    assert results["web"]["ratio"] > 0 and results["web"]["ratio_bare"] > 0
+    assert results["warm"]["renders"]["per_prompt"] >= 1
     storage = results["warm"]["storage"]
     assert storage["calls"].get("GetItem") == 1  # one read per session, whatever the number of turns
     # One write per turn that changes, and the finished workout's log (its item and the person's list of logs).
@@ -32,3 +46,10 @@ def test_the_benchmarks_run_and_report_every_figure(tmp_path: Path) -> None:
     assert uploads["yes_turn_calls"] == {"PutItem": 2, "UpdateItem": 1}
     assert uploads["worker_calls_per_job"]["UpdateItem"] == 1 and uploads["worker_calls_per_job"]["PutItem"] == 1
     assert "| Cold start" in run.stdout and "write failed" not in run.stderr
+    assert results["package"]["zip_mb"] <= 3 and results["package"]["uploads_zip_mb"] <= 8
+
+
+def test_each_prompt_is_rendered_once_per_turn(quick) -> None:
+    renders = quick[0]["warm"]["renders"]
+    assert renders["prompts_rendered"] == renders["prompts"]  # none rendered twice (to measure, then to send)
+    assert renders["prompts"] >= renders["prompts_sent"] > 0

@@ -5,19 +5,20 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from benchmarks.run import LAMBDA_ZIP_LIMIT_MB, UPLOADS_ZIP_LIMIT_MB
 from skill.alexa.handlers import HANDLED_INTENTS
 from skill.alexa.interaction_model import INVOCATION_NAME, LOCALES
-from skill.cli.build import build
+from skill.cli.build import build, lambda_runtime, runtime_interpreter, runtime_version
 from skill.cli.nlu import FALLBACK, Nlu
 from tests.events import event
 
+REPO = Path(__file__).resolve().parents[2]
 ARN = "arn:aws:lambda:us-east-1:123456789012:function:backcoach-SkillFunction-abc"
 LINKS = {"privacy_url": "https://coach.example.com/privacy", "terms_url": "https://coach.example.com/terms"}
 REQUIRED_BUILT_INS = {"AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent",
@@ -74,21 +75,46 @@ def test_the_skill_package_carries_its_icons_and_links_and_is_an_ask_cli_project
 def test_the_zip_is_reproducible_and_holds_only_what_lambda_needs(built, rebuilt) -> None:
     assert rebuilt.lambda_zip.read_bytes() == built.lambda_zip.read_bytes()
     names = zipfile.ZipFile(built.lambda_zip).namelist()
-    assert "app.py" in names and "skill/content/exercises.toml" in names and "boto3/__init__.py" in names
-    assert not [n for n in names if n.startswith(("skill/cli/", "skill/web/")) or n.endswith((".so", ".pyc"))]
-    assert built.zip_bytes < 50 * 1024 * 1024  # Lambda's limit for a direct upload
+    assert "app.py" in names and "skill/content/exercises.toml" in names and "ask_sdk_model/__init__.pyc" in names
+    assert not [n for n in names if n.startswith(("skill/cli/", "skill/web/")) or n.endswith(".so")]
+    # The AWS SDK is Lambda's runtime's own (lambda/requirements.in says why), so it is not shipped.
+    assert not [n for n in names if n.split("/")[0] in ("boto3", "botocore", "s3transfer", "jmespath", "tests")]
+    assert built.zip_bytes <= LAMBDA_ZIP_LIMIT_MB * 1e6
 
 
-def test_the_upload_worker_zip_carries_stravalib_built_for_lambda(built, rebuilt) -> None:
-    """pydantic-core (under stravalib) is compiled: the worker's zip holds the arm64 build for Lambda's Python."""
-    assert zipfile.ZipFile(built.uploads_zip).read("upload_app.py")
-    names = zipfile.ZipFile(built.uploads_zip).namelist()
-    assert "stravalib/client.py" in names and "fit_tool/fit_file.py" in names and "requests/__init__.py" in names
-    [core] = [n for n in names if n.startswith("pydantic_core/_pydantic_core.") and n.endswith(".so")]
-    assert core.endswith(".cpython-314-aarch64-linux-gnu.so")
-    assert not [n for n in names if n.endswith(".so") and "aarch64" not in n]  # nothing built for this machine
-    assert built.uploads_zip_bytes < 50 * 1024 * 1024
+def test_both_zips_carry_bytecode_for_the_runtimes_python_and_nothing_to_compile(built) -> None:
+    """Lambda's code folder is read-only: a module without bytecode would be compiled at every cold start."""
+    version = runtime_version()
+    assert f"Runtime: python{version}" in (REPO / "infrastructure" / "template.yaml").read_text()
+    magic = subprocess.run([runtime_interpreter(), "-c", "import importlib.util, sys; "
+                            "sys.stdout.write(importlib.util.MAGIC_NUMBER.hex())"],
+                           capture_output=True, text=True, check=True).stdout
+    tag = "cpython-" + version.replace(".", "")
+    for archive in (built.lambda_zip, built.uploads_zip):
+        with zipfile.ZipFile(archive) as package:
+            names = set(package.namelist())
+            for name in names:
+                if name.endswith(".py"):  # the skill's own source, with its bytecode beside it
+                    assert name.startswith("skill/") or "/" not in name, name
+                    folder, _, module = name.rpartition("/")
+                    cached = f"{folder + '/' if folder else ''}__pycache__/{module[:-3]}.{tag}.pyc"
+                    assert cached in names, name
+                if name.endswith(".pyc"):
+                    header = package.read(name)[:8]
+                    assert header[:4].hex() == magic, name
+                    assert int.from_bytes(header[4:8], "little") == 0b01, name  # hash-based, never checked
+                    assert "__pycache__" not in name or f".{tag}.pyc" in name, name
+
+
+def test_the_upload_worker_zip_is_pure_python_from_the_same_build_path(built, rebuilt) -> None:
+    """The worker's zip is the skill's package with a longer requirements list (lambda/requirements-uploads.in):
+    everything in the skill's zip, plus requests and Garmin's FIT SDK, and nothing compiled for a platform."""
     assert rebuilt.uploads_zip.read_bytes() == built.uploads_zip.read_bytes()
+    names = set(zipfile.ZipFile(built.uploads_zip).namelist())
+    assert "upload_app.py" in names and "requests/__init__.pyc" in names and "garmin_fit_sdk/__init__.pyc" in names
+    assert set(zipfile.ZipFile(built.lambda_zip).namelist()) <= names
+    assert not [n for n in names if n.endswith((".so", ".pyd", ".dylib"))]
+    assert built.uploads_zip_bytes <= UPLOADS_ZIP_LIMIT_MB * 1e6
 
 
 def test_the_account_linking_requests_are_filled_from_the_environment(tmp_path: Path, monkeypatch) -> None:
@@ -103,7 +129,7 @@ def test_the_account_linking_requests_are_filled_from_the_environment(tmp_path: 
 
 LAUNCH = """
 import json, sys
-sys.path.insert(0, sys.argv[1])
+sys.path[:0] = sys.argv[1:3]
 import app
 event = json.loads(sys.stdin.read())
 class Context:
@@ -114,16 +140,51 @@ print(json.dumps(app.handler(event, Context())))
 """
 
 
-def test_the_zip_answers_a_launch_request_in_a_fresh_interpreter(built, tmp_path: Path, table: Any) -> None:
-    unpacked = tmp_path / "task"
-    unpacked.mkdir()
-    zipfile.ZipFile(built.lambda_zip).extractall(unpacked)
+def unpack(archive: Path, into: Path) -> Path:
+    into.mkdir()
+    zipfile.ZipFile(archive).extractall(into)
+    return into
+
+
+def run_unzipped(task: Path, code: str, stdin: str, cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    """`code` in a fresh interpreter of Lambda's Python version, as Lambda runs a function: -I -S (no
+    site-packages, no user site, no current directory), -B (a read-only code folder), the unzipped package,
+    then what the runtime provides."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
-    # -I -S: no site-packages, no user site, no current directory: only the zip's contents and the stdlib.
-    result = subprocess.run(
-        [sys.executable, "-I", "-S", "-c", LAUNCH, str(unpacked)], input=json.dumps(event("launch")),
-        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60,
-    )
+    command = [runtime_interpreter(), "-I", "-S", "-B", "-c", code, str(task), str(lambda_runtime()), *args]
+    return subprocess.run(command, input=stdin, capture_output=True, text=True, env=env, cwd=cwd, timeout=120)
+
+
+def test_the_zip_answers_a_launch_request_in_a_fresh_interpreter(built, tmp_path: Path, table: Any) -> None:
+    task = unpack(built.lambda_zip, tmp_path / "task")
+    result = run_unzipped(task, LAUNCH, json.dumps(event("launch")), tmp_path)
     assert result.returncode == 0, result.stderr
     response = json.loads(result.stdout)
     assert "Welcome to Back Coach" in response["response"]["outputSpeech"]["ssml"]
+
+
+def test_a_cold_start_builds_one_session_and_one_client_and_no_resource(built, tmp_path: Path, table: Any) -> None:
+    """The structural part of the cold-start figure in `make bench` (which counts the same way)."""
+    from benchmarks.run import COLD_LAMBDA
+
+    task = unpack(built.lambda_zip, tmp_path / "task")
+    result = run_unzipped(task, COLD_LAMBDA, json.dumps(event("launch")), tmp_path, "count")
+    assert result.returncode == 0, result.stderr
+    counts = json.loads(result.stdout)
+    assert counts == {"botocore_sessions": 1, "clients": 1, "boto3_resources": 0, "service_models_loaded": 2}
+
+
+UPLOAD_ENTRY = """
+import sys
+sys.path[:0] = sys.argv[1:3]
+import upload_app, sync_app
+assert callable(upload_app.handler) and callable(sync_app.handler)
+print("ok")
+"""
+
+
+def test_the_upload_worker_zip_imports_in_a_fresh_interpreter(built, tmp_path: Path) -> None:
+    task = unpack(built.uploads_zip, tmp_path / "task")
+    result = run_unzipped(task, UPLOAD_ENTRY, "", tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"

@@ -11,18 +11,9 @@ from typing import Any
 import pytest
 
 from skill.cli import build as build_module
-from skill.cli.build import (
-    ASK_STATES,
-    REPO,
-    DeployConfig,
-    Step,
-    build_account_linking,
-    build_skill_package,
-    deploy,
-    parse_stack_outputs,
-    read_skill_id,
-    shell_line,
-)
+from skill.cli import deploy as deploy_module
+from skill.cli.build import REPO, build_account_linking, build_skill_package
+from skill.cli.deploy import ASK_STATES, DeployConfig, Step, deploy, parse_stack_outputs, read_skill_id, shell_line
 from skill.cli.main import main
 
 SKILL_ID = "amzn1.ask.skill.11111111-2222-3333-4444-555555555555"
@@ -47,7 +38,7 @@ class FakeClouds:
                                     "icons": sorted(p.name for p in (package / "assets" / "images").iterdir()),
                                     "links": manifest["privacyAndCompliance"]["locales"]["en-US"]}
             if not read_skill_id(step.cwd):  # the ASK CLI creates the skill and keeps its id
-                build_module.write_skill_id(step.cwd, "default", SKILL_ID)
+                deploy_module.write_skill_id(step.cwd, "default", SKILL_ID)
             return ""
         if step.argv[:2] == ("sam", "deploy"):
             self.stack_exists = True

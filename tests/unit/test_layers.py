@@ -59,7 +59,7 @@ def test_there_are_no_cycles_between_packages() -> None:
 
 
 def test_shipped_code_imports_no_test_helpers() -> None:
-    for root in (SKILL, SKILL.parent / "lambda"):
+    for root in (SKILL, SKILL.parent / "lambda", SKILL.parent / "benchmarks"):
         for path in root.rglob("*.py"):
             text = path.read_text(encoding="utf-8")
             assert "from tests" not in text and "import tests" not in text, path
