@@ -18,6 +18,9 @@ from skill.cli.build import build
 from skill.cli.nlu import FALLBACK, Nlu
 from tests.events import event
 
+# The module's first test builds both zips (pip installs for Lambda's platform): slower than most, on a cold cache.
+pytestmark = pytest.mark.timeout(600)
+
 ARN = "arn:aws:lambda:us-east-1:123456789012:function:backcoach-SkillFunction-abc"
 REQUIRED_BUILT_INS = {"AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent",
                       "AMAZON.FallbackIntent"}
