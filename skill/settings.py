@@ -40,10 +40,35 @@ class Settings:
     port: int
 
 
+APP = "backcoach"
+DB_FILE = "backcoach.sqlite3"
+
+
+def _xdg_state_dir() -> Path:
+    """$XDG_STATE_HOME/backcoach, or ~/.local/state/backcoach: the layout on Linux, and before platformdirs."""
+    return Path(os.environ.get(ENV_STATE_HOME) or Path.home() / ".local" / "state") / APP
+
+
+def state_dir() -> Path:
+    """The person's state folder for the local store and the companion's token: the platform's own
+    ($XDG_STATE_HOME/backcoach or ~/.local/state/backcoach on Linux, ~/Library/Application Support/backcoach on
+    macOS, %LOCALAPPDATA%\\backcoach on Windows). platformdirs is imported here, only when a local path is needed,
+    and never on Lambda (whose store is DynamoDB, and whose package does not carry it)."""
+    if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
+        return _xdg_state_dir()
+    try:
+        from platformdirs import user_state_path
+    except ImportError:  # installed without the companion extra: the XDG layout everywhere
+        return _xdg_state_dir()
+    return user_state_path(APP, appauthor=False)
+
+
 def default_db_path() -> Path:
-    """The local store; logs, uploads and heart rate sit in a file beside it (see skill.storage.stores)."""
-    state_home = os.environ.get(ENV_STATE_HOME) or str(Path.home() / ".local" / "state")
-    return Path(state_home) / "backcoach" / "backcoach.sqlite3"
+    """The local store; logs, uploads and heart rate sit in a file beside it (see skill.storage.stores). A store
+    kept in the XDG layout before (macOS, Windows) stays in use until there is one in the platform's folder."""
+    current = state_dir() / DB_FILE
+    earlier = _xdg_state_dir() / DB_FILE
+    return earlier if current != earlier and earlier.exists() and not current.exists() else current
 
 
 def load_settings() -> Settings:

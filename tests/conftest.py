@@ -25,6 +25,15 @@ settings.register_profile("long", max_examples=10_000, deadline=None,
                           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "short"))
 
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """`make fuzz` (the long profile) runs for as long as its examples take: no per-test timeout there. Everywhere
+    else pyproject's default (pytest-timeout) stops a test stuck on a hung server."""
+    if os.environ.get("HYPOTHESIS_PROFILE") == "long":
+        for item in items:
+            item.add_marker(pytest.mark.timeout(0), append=False)
+
+
 REPO = Path(__file__).resolve().parents[1]
 START = 1_795_000_000.0  # a fixed epoch second, so simulated time is the same on every run
 

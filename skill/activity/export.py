@@ -1,4 +1,5 @@
-"""A logged workout as a file the wearable world reads: a FIT strength-training activity (fit-tool) or TCX v2."""
+"""A logged workout as a file the wearable world reads: a FIT strength-training activity (written with Garmin's
+own FIT SDK encoder) or TCX v2."""
 
 from __future__ import annotations
 
@@ -44,98 +45,72 @@ def _heart_rate(samples: list[tuple[int, int]], log: dict[str, Any]) -> list[tup
 
 
 def to_fit(log: dict[str, Any], samples: list[tuple[int, int]] = ()) -> bytes:
-    from fit_tool.fit_file_builder import FitFileBuilder
-    from fit_tool.profile import profile_type as pt
-    from fit_tool.profile.messages.activity_message import ActivityMessage
-    from fit_tool.profile.messages.event_message import EventMessage
-    from fit_tool.profile.messages.file_id_message import FileIdMessage
-    from fit_tool.profile.messages.lap_message import LapMessage
-    from fit_tool.profile.messages.record_message import RecordMessage
-    from fit_tool.profile.messages.session_message import SessionMessage
-    from fit_tool.profile.messages.set_message import SetMessage
+    """A FIT strength-training activity written with Garmin's own encoder (garmin-fit-sdk), so the file follows
+    the same profile Garmin Connect reads: one `set` message per move or rest, heart rate as records."""
+    from garmin_fit_sdk import Encoder, Profile
 
+    mesg = Profile["mesg_num"]
     start, end = _window(log)
     elapsed = (end - start) / 1000
     heart = _heart_rate(list(samples), log)
-    builder = FitFileBuilder(auto_define=True, min_string_size=50)
-
-    file_id = FileIdMessage()
-    file_id.type = pt.FileType.ACTIVITY
-    file_id.manufacturer = pt.Manufacturer.DEVELOPMENT.value
-    file_id.product = 1
-    file_id.serial_number = start // 1000 % 2**31
-    file_id.time_created = start
-    builder.add(file_id)
-
-    builder.add(_event(EventMessage, pt, start, pt.EventType.START))
+    encoder = Encoder()
+    encoder.on_mesg(mesg["FILE_ID"], {
+        "type": "activity", "manufacturer": "development", "product": 1,
+        "serial_number": start // 1000 % 2**31 or 1, "time_created": _when(start),
+    })
+    encoder.on_mesg(mesg["EVENT"], _event(start, "start"))
     for t, bpm in heart:
-        record = RecordMessage()
-        record.timestamp = t
-        record.heart_rate = bpm
-        builder.add(record)
+        encoder.on_mesg(mesg["RECORD"], {"timestamp": _when(t), "heart_rate": bpm})
     for index, done in enumerate(log["sets"]):
-        message = SetMessage()
-        message.timestamp = done["start_ms"] + done["duration_ms"]
-        message.start_time = done["start_ms"]
-        message.duration = done["duration_ms"] / 1000
-        message.message_index = index
+        message: dict[str, Any] = {
+            "timestamp": _when(done["start_ms"] + done["duration_ms"]), "start_time": _when(done["start_ms"]),
+            "duration": done["duration_ms"] / 1000, "message_index": index, "set_type": "rest",
+        }
         if done["kind"] == "move":
             category, subtype = fit_names(done["exercise"], done["part_index"])
-            message.set_type = pt.SetType.ACTIVE
-            message.repetitions = done["reps"]
-            message.category = [pt.ExerciseCategory[category.upper()].value]
-            message.category_subtype = [_subtype_value(pt, category, subtype)]
-        else:
-            message.set_type = pt.SetType.REST
-        builder.add(message)
-    builder.add(_event(EventMessage, pt, end, pt.EventType.STOP_ALL))
-
-    lap = LapMessage()
-    _totals(lap, pt, start, end, elapsed, heart)
-    lap.message_index = 0
-    builder.add(lap)
-    session = SessionMessage()
-    _totals(session, pt, start, end, elapsed, heart)
-    session.first_lap_index = 0
-    session.num_laps = 1
-    builder.add(session)
-    activity = ActivityMessage()
-    activity.timestamp = end
-    activity.total_timer_time = elapsed
-    activity.num_sessions = 1
-    activity.type = pt.Activity.MANUAL
-    activity.event = pt.Event.ACTIVITY
-    activity.event_type = pt.EventType.STOP
-    builder.add(activity)
-    return builder.build().to_bytes()
+            message.update(set_type="active", repetitions=done["reps"], category=[category],
+                           category_subtype=[_subtype_value(category, subtype)])
+        encoder.on_mesg(mesg["SET"], message)
+    encoder.on_mesg(mesg["EVENT"], _event(end, "stop_all"))
+    encoder.on_mesg(mesg["LAP"], {**_totals(start, end, elapsed, heart), "event": "lap", "message_index": 0})
+    encoder.on_mesg(mesg["SESSION"], {**_totals(start, end, elapsed, heart), "event": "session", "message_index": 0,
+                                      "first_lap_index": 0, "num_laps": 1})
+    encoder.on_mesg(mesg["ACTIVITY"], {
+        "timestamp": _when(end), "total_timer_time": elapsed, "num_sessions": 1, "type": "manual",
+        "event": "activity", "event_type": "stop",
+    })
+    return bytes(encoder.close())
 
 
-def _event(cls: Any, pt: Any, at: int, kind: Any) -> Any:
-    event = cls()
-    event.timestamp = at
-    event.event = pt.Event.TIMER
-    event.event_type = kind
-    return event
+def _when(ms: int) -> datetime:
+    """The encoder turns datetimes into FIT timestamps (whole seconds since 1989-12-31)."""
+    return datetime.fromtimestamp(ms // 1000, tz=UTC)
 
 
-def _totals(message: Any, pt: Any, start: int, end: int, elapsed: float, heart: list[tuple[int, int]]) -> None:
-    message.timestamp = end
-    message.start_time = start
-    message.total_elapsed_time = elapsed
-    message.total_timer_time = elapsed
-    message.sport = pt.Sport.TRAINING
-    message.sub_sport = pt.SubSport.STRENGTH_TRAINING
-    message.total_calories = estimated_calories(elapsed)
-    message.event = pt.Event.SESSION if hasattr(message, "num_laps") else pt.Event.LAP
-    message.event_type = pt.EventType.STOP
+def _event(at: int, kind: str) -> dict[str, Any]:
+    return {"timestamp": _when(at), "event": "timer", "event_type": kind}
+
+
+def _totals(start: int, end: int, elapsed: float, heart: list[tuple[int, int]]) -> dict[str, Any]:
+    """What a lap and the session share: their window, sport and totals."""
+    totals: dict[str, Any] = {
+        "timestamp": _when(end), "start_time": _when(start), "total_elapsed_time": elapsed,
+        "total_timer_time": elapsed, "sport": "training", "sub_sport": "strength_training",
+        "total_calories": estimated_calories(elapsed), "event_type": "stop",
+    }
     if heart:
-        message.avg_heart_rate = round(sum(b for _, b in heart) / len(heart))
-        message.max_heart_rate = max(b for _, b in heart)
+        totals["avg_heart_rate"] = round(sum(b for _, b in heart) / len(heart))
+        totals["max_heart_rate"] = max(b for _, b in heart)
+    return totals
 
 
-def _subtype_value(pt: Any, category: str, subtype: str) -> int:
-    enum = getattr(pt, "".join(w.capitalize() for w in category.split("_")) + "ExerciseName")
-    return enum[subtype.upper()].value
+def _subtype_value(category: str, subtype: str) -> int:
+    """The number of `subtype` in the profile's <category>_exercise_name type (category_subtype is a plain
+    uint16 in the set message, so the encoder cannot look the name up itself)."""
+    from garmin_fit_sdk import Profile
+
+    names = Profile["types"][f"{category}_exercise_name"]
+    return next(int(number) for number, name in names.items() if name == subtype)
 
 
 def to_tcx(log: dict[str, Any], samples: list[tuple[int, int]] = ()) -> bytes:

@@ -26,6 +26,10 @@ MAX_BACKOFF_S = 6 * 3600
 LEASE_S = 300  # a job being uploaded is not picked up by another worker for this long
 JOBS_PER_RUN = 5  # each may wait up to 30 s for Strava to process its file: well inside the 180 s timeout
 UploaderFor = Callable[[str, str], Uploader | None]
+# How a failed job's result starts when only linking the account again can help: a token from the legacy Fitbit
+# sign-in (Fitbit uploads go through Google's Health API now), or a Google account that refused the write. The
+# skill can tell the person once (see needs_relink); the job is never tried again.
+RELINK = "link the account again"
 
 
 @dataclass
@@ -105,6 +109,8 @@ class UploadWorker:
 
 def _failed(job: UploadJob, error: UploadError, now: int) -> UploadJob:
     attempts = job.attempts + 1
+    if error.relink:
+        return replace(job, status=FAILED, attempts=attempts, result=f"{RELINK} ({error})", token="")
     if error.permanent:
         return replace(job, status=FAILED, attempts=attempts, result=str(error), token="")
     if error.unauthorized:  # wait for a fresh token (see refresh_upload_token), or try again much later
@@ -112,6 +118,12 @@ def _failed(job: UploadJob, error: UploadError, now: int) -> UploadJob:
     backoff = min(MAX_BACKOFF_S, FIRST_BACKOFF_S * 2 ** job.attempts)
     wait = error.retry_after if error.retry_after is not None else backoff
     return replace(job, attempts=attempts, next_try=now + int(wait), result=str(error))
+
+
+def needs_relink(job: UploadJob) -> bool:
+    """True for a job that failed because the person has to link the account again: the hook for the skill to
+    say so once (e.g. "Link your Fitbit account again in the Alexa app") and then mark it told."""
+    return job.status == FAILED and job.result.startswith(RELINK)
 
 
 def summary(jobs: Iterable[UploadJob]) -> dict[str, int]:

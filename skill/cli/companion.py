@@ -1,4 +1,7 @@
-"""`backcoach wearable stream`: pair, then push heart rate from a sensor or a simulated heart."""
+"""`backcoach wearable stream`: pair, then push heart rate from a sensor or a simulated heart.
+
+One asyncio loop reads the source and sends in the background (each request in a worker thread); it says what it
+is doing unless --quiet. It imports no server code, so it runs on its own on the person's laptop."""
 
 from __future__ import annotations
 
@@ -6,23 +9,37 @@ import argparse
 import asyncio
 import os
 import time
+from collections.abc import AsyncIterator
+from pathlib import Path
 
 from skill.companion.simulated import SimulatedHeart
-from skill.companion.stream import Companion, ble_heart_rate, http_transport
-from skill.settings import Settings
+from skill.companion.stream import Companion, Status, ble_heart_rate, http_transport, stream
+from skill.settings import Settings, state_dir
 
 FLUSH_SECONDS = 5.0
+TOKEN_FILE = "companion-token"
+
+
+def token_path(args: argparse.Namespace, settings: Settings) -> Path:
+    """--token-file, else the platform's state folder; a token kept beside a store chosen with BACKCOACH_DB (where
+    earlier versions kept it) is still found there."""
+    if args.token_file:
+        return args.token_file
+    beside_store = settings.db_path.with_name(TOKEN_FILE)
+    default = state_dir() / TOKEN_FILE
+    return beside_store if beside_store.exists() and not default.exists() else default
 
 
 def stream_command(args: argparse.Namespace, settings: Settings) -> int:
-    token_file = args.token_file or settings.db_path.with_name("companion-token")
+    token_file = token_path(args, settings)
+    status = Status(quiet=getattr(args, "quiet", False))
     companion = Companion(http_transport(args.url))
     if args.code:
         companion.pair(args.code, args.device_name)
         token_file.parent.mkdir(parents=True, exist_ok=True)
         token_file.write_text(companion.token, encoding="utf-8")
         os.chmod(token_file, 0o600)
-        print(f"Paired. Token kept in {token_file}.", flush=True)
+        status.say(f"Paired. Token kept in {token_file}.")
     elif token_file.exists():
         companion.token = token_file.read_text(encoding="utf-8").strip()
     else:
@@ -30,34 +47,23 @@ def stream_command(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     deadline = time.monotonic() + args.duration if args.duration else float("inf")
     if args.source == "simulated":
-        return _simulated(companion, deadline, args.work, args.rest)
-    return asyncio.run(_ble(companion, deadline, args.address))
+        readings = simulated_readings(args.work, args.rest)
+    else:
+        readings = ble_heart_rate(args.address, status=status)
+    try:
+        asyncio.run(stream(companion, readings, status, deadline=deadline, flush_every_s=FLUSH_SECONDS))
+    except KeyboardInterrupt:
+        status.say(f"Stopped. Sent {companion.sent} samples.")
+    except PermissionError as error:  # the token was revoked ("unpair my watch"): only pairing again helps
+        print(f"{error}. Say \"Alexa, ask back coach to pair my watch\" and pass the code with --code.")
+        return 1
+    return 0
 
 
-def _simulated(companion: Companion, deadline: float, work: int, rest: int) -> int:
-    heart, started, last_flush = SimulatedHeart(), time.monotonic(), time.monotonic()
-    while time.monotonic() < deadline:
+async def simulated_readings(work: int, rest: int, interval_s: float = 1.0) -> AsyncIterator[tuple[int, int]]:
+    """A simulated heart, one reading a second: `work` seconds of effort, then `rest` seconds of recovery."""
+    heart, started = SimulatedHeart(), time.monotonic()
+    while True:
         into_cycle = int(time.monotonic() - started) % (work + rest)
-        companion.add([(int(time.time() * 1000), heart.step(1.0, 0.7 if into_cycle < work else 0.0))])
-        if time.monotonic() - last_flush >= FLUSH_SECONDS:
-            companion.flush()
-            last_flush = time.monotonic()
-        time.sleep(1.0)
-    companion.flush()
-    print(f"Sent {companion.sent} samples.")
-    return 0
-
-
-async def _ble(companion: Companion, deadline: float, address: str | None) -> int:
-    last_flush = time.monotonic()
-    async for sample in ble_heart_rate(address):
-        companion.add([sample])
-        if time.monotonic() - last_flush >= FLUSH_SECONDS:
-            companion.flush()
-            last_flush = time.monotonic()
-        if time.monotonic() >= deadline:
-            break
-    companion.flush()
-    print(f"Sent {companion.sent} samples.")
-    return 0
-
+        yield int(time.time() * 1000), heart.step(interval_s, 0.7 if into_cycle < work else 0.0)
+        await asyncio.sleep(interval_s)

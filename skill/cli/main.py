@@ -55,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     stream.add_argument("--duration", type=float, default=0, help="stop after this many seconds (0: never)")
     stream.add_argument("--work", type=int, default=40, help="simulated: seconds of work in each cycle")
     stream.add_argument("--rest", type=int, default=30, help="simulated: seconds of rest in each cycle")
+    stream.add_argument("--quiet", action="store_true", help="say nothing while streaming (errors only)")
 
     serve = commands.add_parser("serve", help="run the skill as a web service (Alexa's HTTPS endpoint option)")
     serve.add_argument("--host", help=f"address to listen on (default {settings.host}, or ${ENV_HOST})")

@@ -14,6 +14,10 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 
 
+# The run itself is bounded at 300 s; its fixture runs inside the first test that asks for it.
+pytestmark = pytest.mark.timeout(360)
+
+
 @pytest.fixture(scope="module")
 def quick(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], subprocess.CompletedProcess]:
     out = tmp_path_factory.mktemp("bench") / "bench.json"

@@ -19,6 +19,8 @@ from skill.cli.nlu import FALLBACK, Nlu
 from tests.events import event
 
 REPO = Path(__file__).resolve().parents[2]
+# The module's first test builds both zips: slower than most, on a cold cache.
+pytestmark = pytest.mark.timeout(600)
 ARN = "arn:aws:lambda:us-east-1:123456789012:function:backcoach-SkillFunction-abc"
 LINKS = {"privacy_url": "https://coach.example.com/privacy", "terms_url": "https://coach.example.com/terms"}
 REQUIRED_BUILT_INS = {"AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent",

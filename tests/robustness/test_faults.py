@@ -9,6 +9,7 @@ import uuid
 from dataclasses import replace
 from typing import Any
 
+import pytest
 from flask import Flask
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -40,6 +41,7 @@ steps = st.lists(st.tuples(st.sampled_from(["next", "next", "next", "pause", "re
 
 
 # Each example is a whole workout on the DynamoDB server, with botocore's real retry backoff: fewer of them.
+@pytest.mark.timeout(600)  # up to 300 whole workouts through DynamoDB on moto's server
 @settings(max_examples=min(300, max(20, settings.default.max_examples // 3)))
 @given(script=steps, faults=st.sets(st.integers(0, 20), max_size=4), throttles=st.sets(st.integers(0, 20)))
 def test_faults_anywhere_in_a_workout_lose_nothing_and_count_nothing_twice(

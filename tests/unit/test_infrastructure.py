@@ -113,7 +113,10 @@ def test_account_linking_requests_point_at_each_service_with_the_scope_uploads_n
                 for p in (INFRASTRUCTURE / "account-linking").glob("*.json")}
     assert set(requests) == set(SERVICES)
     assert requests["strava"]["scopes"] == ["activity:write"]  # FACTS.md: Strava uploads need activity:write
-    assert requests["fitbit"]["scopes"] == ["activity"]
+    # Fitbit uploads go through Google's Health API: Google OAuth, and the scope that may create exercise data points.
+    assert requests["fitbit"]["scopes"] == ["https://www.googleapis.com/auth/googlehealth.activity_and_fitness"]
+    assert requests["fitbit"]["authorizationUrl"].startswith("https://accounts.google.com/o/oauth2/v2/auth")
+    assert requests["fitbit"]["accessTokenUrl"] == "https://oauth2.googleapis.com/token"
     for request in requests.values():
         assert request["type"] == "AUTH_CODE"
         assert request["authorizationUrl"].startswith("https://") and request["accessTokenUrl"].startswith("https://")
