@@ -17,9 +17,24 @@ FIT_MAPPING = Path(__file__).resolve().parents[1] / "content" / "fit.toml"
 TCX_NAMESPACE = "http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2"
 
 
+MAX_CALORIES = 65_535  # FIT's total_calories is a uint16
+MAX_SET_MS = 30 * 60 * 1000  # a longer set or rest is a pause nobody said: counted at this
+
+
 def estimated_calories(duration_s: float, weight_kg: float = DEFAULT_WEIGHT_KG) -> int:
     """kcal = MET x weight (kg) x hours; the one estimate shared by the FIT, TCX and Fitbit paths."""
-    return round(STRENGTH_MET * weight_kg * duration_s / 3600)
+    return min(MAX_CALORIES, max(0, round(STRENGTH_MET * weight_kg * duration_s / 3600)))
+
+
+def set_ms(done: dict[str, Any]) -> int:
+    """A logged set's length, clamped: never negative (two Echos' clocks can disagree), never a day."""
+    return min(max(int(done["duration_ms"]), 0), MAX_SET_MS)
+
+
+def active_seconds(log: dict[str, Any]) -> float:
+    """The time of the work actually done, sets and rests: what calories and timer time come from, not the days
+    a resumed workout may have lain paused between its start and its last set."""
+    return max(1.0, sum(set_ms(done) for done in log["sets"]) / 1000)
 
 
 @cache
@@ -51,7 +66,7 @@ def to_fit(log: dict[str, Any], samples: list[tuple[int, int]] = ()) -> bytes:
 
     mesg = Profile["mesg_num"]
     start, end = _window(log)
-    elapsed = (end - start) / 1000
+    active = active_seconds(log)
     heart = _heart_rate(list(samples), log)
     encoder = Encoder()
     encoder.on_mesg(mesg["FILE_ID"], {
@@ -63,8 +78,8 @@ def to_fit(log: dict[str, Any], samples: list[tuple[int, int]] = ()) -> bytes:
         encoder.on_mesg(mesg["RECORD"], {"timestamp": _when(t), "heart_rate": bpm})
     for index, done in enumerate(log["sets"]):
         message: dict[str, Any] = {
-            "timestamp": _when(done["start_ms"] + done["duration_ms"]), "start_time": _when(done["start_ms"]),
-            "duration": done["duration_ms"] / 1000, "message_index": index, "set_type": "rest",
+            "timestamp": _when(done["start_ms"] + set_ms(done)), "start_time": _when(done["start_ms"]),
+            "duration": set_ms(done) / 1000, "message_index": index, "set_type": "rest",
         }
         if done["kind"] == "move":
             category, subtype = fit_names(done["exercise"], done["part_index"])
@@ -72,11 +87,11 @@ def to_fit(log: dict[str, Any], samples: list[tuple[int, int]] = ()) -> bytes:
                            category_subtype=[_subtype_value(category, subtype)])
         encoder.on_mesg(mesg["SET"], message)
     encoder.on_mesg(mesg["EVENT"], _event(end, "stop_all"))
-    encoder.on_mesg(mesg["LAP"], {**_totals(start, end, elapsed, heart), "event": "lap", "message_index": 0})
-    encoder.on_mesg(mesg["SESSION"], {**_totals(start, end, elapsed, heart), "event": "session", "message_index": 0,
+    encoder.on_mesg(mesg["LAP"], {**_totals(start, end, active, heart), "event": "lap", "message_index": 0})
+    encoder.on_mesg(mesg["SESSION"], {**_totals(start, end, active, heart), "event": "session", "message_index": 0,
                                       "first_lap_index": 0, "num_laps": 1})
     encoder.on_mesg(mesg["ACTIVITY"], {
-        "timestamp": _when(end), "total_timer_time": elapsed, "num_sessions": 1, "type": "manual",
+        "timestamp": _when(end), "total_timer_time": active, "num_sessions": 1, "type": "manual",
         "event": "activity", "event_type": "stop",
     })
     return bytes(encoder.close())
@@ -91,12 +106,17 @@ def _event(at: int, kind: str) -> dict[str, Any]:
     return {"timestamp": _when(at), "event": "timer", "event_type": kind}
 
 
-def _totals(start: int, end: int, elapsed: float, heart: list[tuple[int, int]]) -> dict[str, Any]:
-    """What a lap and the session share: their window, sport and totals."""
+MAX_ELAPSED_S = 2**32 / 1000 - 1  # FIT's total_elapsed_time: uint32 in ms
+
+
+def _totals(start: int, end: int, active: float, heart: list[tuple[int, int]]) -> dict[str, Any]:
+    """What a lap and the session share: their window, sport and totals (timer time and calories from the work
+    done; elapsed time from the clock, within what the format can hold)."""
     totals: dict[str, Any] = {
-        "timestamp": _when(end), "start_time": _when(start), "total_elapsed_time": elapsed,
-        "total_timer_time": elapsed, "sport": "training", "sub_sport": "strength_training",
-        "total_calories": estimated_calories(elapsed), "event_type": "stop",
+        "timestamp": _when(end), "start_time": _when(start), "total_elapsed_time": min((end - start) / 1000,
+                                                                                        MAX_ELAPSED_S),
+        "total_timer_time": min(active, MAX_ELAPSED_S), "sport": "training", "sub_sport": "strength_training",
+        "total_calories": estimated_calories(active), "event_type": "stop",
     }
     if heart:
         totals["avg_heart_rate"] = round(sum(b for _, b in heart) / len(heart))
@@ -123,12 +143,12 @@ def to_tcx(log: dict[str, Any], samples: list[tuple[int, int]] = ()) -> bytes:
     ET.SubElement(activity, f"{ns}Id").text = _iso(log["started_at_ms"])
     sets = log["sets"] or [{"kind": "rest", "start_ms": log["started_at_ms"], "duration_ms": 1000}]
     for done in sets:
-        start, end = done["start_ms"], done["start_ms"] + done["duration_ms"]
+        start, end = done["start_ms"], done["start_ms"] + set_ms(done)
         in_set = [(t, b) for t, b in heart if start <= t < end]
         lap = ET.SubElement(activity, f"{ns}Lap", StartTime=_iso(start))
-        ET.SubElement(lap, f"{ns}TotalTimeSeconds").text = f"{done['duration_ms'] / 1000:.1f}"
+        ET.SubElement(lap, f"{ns}TotalTimeSeconds").text = f"{set_ms(done) / 1000:.1f}"
         ET.SubElement(lap, f"{ns}DistanceMeters").text = "0"
-        ET.SubElement(lap, f"{ns}Calories").text = str(estimated_calories(done["duration_ms"] / 1000))
+        ET.SubElement(lap, f"{ns}Calories").text = str(estimated_calories(set_ms(done) / 1000))
         if in_set:
             _bpm(lap, f"{ns}AverageHeartRateBpm", round(sum(b for _, b in in_set) / len(in_set)), ns)
             _bpm(lap, f"{ns}MaximumHeartRateBpm", max(b for _, b in in_set), ns)

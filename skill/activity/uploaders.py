@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from skill.activity.export import estimated_calories, to_fit
+from skill.activity.export import active_seconds, estimated_calories, to_fit
 from skill.settings import FITBIT, STRAVA
 
 STRAVA_API = "https://www.strava.com/api/v3"
@@ -88,7 +88,7 @@ class StravaUploader:
     def upload(self, workout_log: dict[str, Any], samples: list[tuple[int, int]]) -> str:
         external_id = f"backcoach-{workout_log['started_at_ms']}"
         upload = self._call("POST", "/uploads", files={
-            "file": (f"{external_id}.fit", to_fit(workout_log, samples), "application/octet-stream"),
+            "file": (f"{external_id}.fit", encoded(workout_log, samples), "application/octet-stream"),
         }, data={
             "data_type": "fit", "external_id": external_id, "name": workout_log["name"],
             "description": "Upper back strength workout coached by Back Coach",
@@ -209,6 +209,15 @@ class GoogleHealthUploader:
         raise UploadError(f"Fitbit answered {answer.status_code}")
 
 
+def encoded(workout_log: dict[str, Any], samples: list[tuple[int, int]]) -> bytes:
+    """The workout as a FIT file; a log the encoder cannot write is a permanent failure (retrying cannot help)."""
+    try:
+        return to_fit(workout_log, samples)
+    except Exception as e:  # noqa: BLE001 - whatever the encoder raises, the same log would raise it again
+        raise UploadError(f"the workout could not be written as a FIT file ({type(e).__name__})",
+                          permanent=True) from None
+
+
 FitbitUploader = GoogleHealthUploader  # the name people know; Google's Health API is where Fitbit data lives now
 
 
@@ -216,7 +225,7 @@ def exercise_data_point(workout_log: dict[str, Any], samples: list[tuple[int, in
     """The DataPoint body for one workout: its interval (UTC), type, name, active time and summary metrics."""
     start_ms = workout_log["started_at_ms"]
     end_ms = max(workout_log["finished_at_ms"], start_ms + 1000)
-    seconds = (end_ms - start_ms) // 1000
+    seconds = int(active_seconds(workout_log))
     summary: dict[str, Any] = {"caloriesKcal": estimated_calories(seconds)}
     heart = [bpm for t, bpm in samples if start_ms <= t <= end_ms]
     if heart:
