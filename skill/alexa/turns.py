@@ -17,6 +17,7 @@ from skill.engine.bookkeeping import recorded
 from skill.engine.coach import Coach
 from skill.engine.commands import Cmd, Command, Outcome
 from skill.engine.effects import Unpaired, UploadRequested, WorkoutAbandoned, WorkoutFinished
+from skill.engine.history import week_start_ms
 from skill.engine.record import ABANDONED, FINISHED, PersonRecord
 from skill.engine.rest import Vitals, recovery_threshold
 from skill.engine.script import say
@@ -98,11 +99,27 @@ class TurnRunner:
     # -- what the engine needs to know ----------------------------------------------------------------------
 
     def _with_context(self, handler_input: HandlerInput, command: Command, record: PersonRecord, now: int) -> Command:
-        """Adds a pairing code to speak, the recent heart rate for rests, the history, and the upload service."""
-        if command.name is Cmd.HISTORY:
-            command = replace(command, history=record.history)
+        """Adds what the record says, a pairing code to speak, the recent heart rate for rests, and the upload
+        service."""
+        command = self._from_record(command, record, now)
         if self.upload_service and command.name in UPLOADING:
             command = replace(command, upload_service=self.upload_service, linked=bool(access_token(handler_input)))
+        return self._from_services(handler_input, command, record, now)
+
+    @staticmethod
+    def _from_record(command: Command, record: PersonRecord, now: int) -> Command:
+        """What the person's record tells the engine: tempo, what was taught, equipment, the week so far."""
+        week = week_start_ms(now)
+        command = replace(
+            command, tempo=record.settings.tempo, taught=record.taught, first_ever=not record.history,
+            known_equipment=record.settings.equipment,
+            week_count=sum(1 for h in record.history if h.status == FINISHED and h.finished_at_ms >= week),
+        )
+        if command.name is Cmd.HISTORY:
+            command = replace(command, history=record.history)
+        return command
+
+    def _from_services(self, handler_input: HandlerInput, command: Command, record: PersonRecord, now: int) -> Command:
         pairing, heart = self.stores.pairing, self.stores.samples
         if pairing is None or heart is None:
             return command
@@ -198,6 +215,7 @@ class TurnRunner:
                 except Exception as e:  # noqa: BLE001
                     log.error("conflict not resolved user=%s error=%s", who, type(e).__name__)
                     return unsaved(outcome), new_record, True
+                command = self._from_record(command, record, now)  # the fresh record's tempo, week, lessons
                 outcome = self._apply(handler_input, command, self.coach.handle(record.workout, command, now))
                 new_record = recorded(self.coach, record, outcome, now)
                 if new_record == record:

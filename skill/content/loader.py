@@ -73,6 +73,10 @@ def _check_exercises(exercises: list[Exercise], guide: Guide) -> None:
         for equipment in ex.equipment:
             if equipment not in guide.equipment:
                 raise fail("equipment", f"unknown equipment '{equipment}' (see {GUIDE_FILE} [equipment])")
+        try:
+            ex.phases  # noqa: B018 - parsed here so a typo stops start-up, not a workout
+        except ValueError as e:
+            raise fail("tempo", str(e)) from None
         if len(ex.letters) != len(ex.letter_cues):
             raise fail("letter_cues", "needs one line per letter, and only for an exercise with letters")
         if ex.sides and ex.letters:

@@ -43,6 +43,13 @@ class Exercise:
     sides: tuple[str, ...] = ()
     letters: tuple[str, ...] = ()
     letter_cues: tuple[str, ...] = ()  # one line per letter, said as that letter starts
+    # The phases of one rep and their seconds, as the count says them: "pull 1, hold 1, back 1.5".
+    tempo: str = "up 1, down 1"
+
+    @property
+    def phases(self) -> tuple[tuple[str, float], ...]:
+        """The tempo as (word, seconds) pairs; the loader checked it parses."""
+        return parse_tempo(self.tempo)
 
     @property
     def teaching(self) -> tuple[str, ...]:
@@ -58,6 +65,19 @@ class Exercise:
     @property
     def in_article_list(self) -> bool:
         return self.number > 0
+
+
+def parse_tempo(text: str) -> tuple[tuple[str, float], ...]:
+    """'pull 1, hold 1, back 1.5' -> (('pull', 1.0), ('hold', 1.0), ('back', 1.5)); ValueError if malformed."""
+    phases = []
+    for part in text.split(","):
+        word, _, seconds = part.strip().rpartition(" ")
+        if not word or not word.replace(" ", "").isalpha() or not 0.5 <= float(seconds) <= 4:
+            raise ValueError(f"expected 'word seconds' pairs with 0.5 to 4 seconds, got {part.strip()!r}")
+        phases.append((word, float(seconds)))
+    if not 1 <= len(phases) <= 4:
+        raise ValueError("a rep has one to four phases")
+    return tuple(phases)
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,8 @@ def explain(coach: Coach, state: State, command: Command, now_ms: int) -> Outcom
     # after a bare explanation, as a one-shot "ask back coach how do I do X" would otherwise leave it).
     then = [say("what_now")] if place(coach, state) is None else []
     if exercise in coach.content.exercises:
-        return keep(coach, state, "explained", [say("explain", exercise=exercise), *then], back=True)
+        explained = say("explain", exercise=exercise, letter=command.letter, today=today(coach, state, exercise))
+        return keep(coach, state, "explained", [explained, *then], back=True)
     if command.heard:
         names = [ex.name for ex in closest_exercises(coach.content, command.heard)]
         unknown = say("unknown_exercise", heard=command.heard, suggestions=names)
@@ -65,12 +66,35 @@ def explain(coach: Coach, state: State, command: Command, now_ms: int) -> Outcom
     return keep(coach, state, "which_exercise", [say("which_exercise")], back=True)
 
 
+def today(coach: Coach, state: State, exercise: str) -> Where | None:
+    """Today's prescription for `exercise` when it is in the workout under way (the move in progress first)."""
+    if place(coach, state) is None:
+        return None
+    assert state is not None
+    from skill.engine.workout import current_move
+
+    plan, index = coach.placed(state)
+    current = current_move(plan, state, index)
+    if plan.steps[current].exercise_id == exercise:
+        return where(plan, current)
+    later = next((j for j, s in enumerate(plan.steps) if s.exercise_id == exercise and s.kind == "move"), None)
+    return where(plan, later) if later is not None else None
+
+
 def help_(coach: Coach, state: State, command: Command, now_ms: int) -> Outcome:
     return keep(coach, state, "help", [say("help")], back=True)
 
 
 def fallback(coach: Coach, state: State, command: Command, now_ms: int) -> Outcome:
-    return keep(coach, state, "fallback", [say("fallback")], back=True)
+    """Words the skill did not understand: what can be said at this point of the workout."""
+    at = place(coach, state)
+    return keep(coach, state, "fallback", [say("fallback", in_workout=at is not None, resolved=False)], back=True)
+
+
+def nothing_to_answer(coach: Coach, state: State, command: Command, now_ms: int) -> Outcome:
+    """A yes or no when no question is open: understood, but there is nothing to answer."""
+    at = place(coach, state)
+    return keep(coach, state, "fallback", [say("fallback", in_workout=at is not None, resolved=True)], back=True)
 
 
 def welcome(coach: Coach, state: State, command: Command, now_ms: int) -> Outcome:

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 from skill.engine.commands import Outcome
 from skill.engine.effects import (
+    EquipmentChanged,
+    ExercisesTaught,
     PairingIssued,
     SettingChanged,
     Unpaired,
@@ -32,6 +34,10 @@ def recorded(coach: Coach, record: PersonRecord, outcome: Outcome, now_ms: int) 
                 new = new.with_history(entry(plan, effect.state, status, now_ms))
         elif isinstance(effect, SettingChanged):
             new = replace(new, settings=replace(new.settings, **{effect.name: effect.value}))
+        elif isinstance(effect, EquipmentChanged):
+            new = replace(new, settings=replace(new.settings, equipment=effect.equipment))
+        elif isinstance(effect, ExercisesTaught):
+            new = replace(new, taught=(*new.taught, *(e for e in effect.exercises if e not in new.taught)))
         elif isinstance(effect, PairingIssued):
             new = replace(new, paired=True)
         elif isinstance(effect, Unpaired):

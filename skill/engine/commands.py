@@ -36,6 +36,16 @@ class Cmd(StrEnum):
     UPLOAD = "upload"
     YES = "yes"
     NO = "no"
+    SLOWER = "slower"
+    FASTER = "faster"
+    EASIER = "easier"
+    HARDER = "harder"
+    CANT_DO = "cant_do"
+    MUSCLES = "muscles"
+    WHATS_NEXT = "whats_next"
+    TIME_LEFT = "time_left"
+    PAIN = "pain"
+    EQUIPMENT = "equipment"
 
 
 @dataclass(frozen=True)
@@ -52,6 +62,13 @@ class Command:
     history: tuple[HistoryEntry, ...] = ()  # HISTORY: the workouts on record
     upload_service: str = ""  # where finished workouts can be sent ("strava", "fitbit"; "" when not set up)
     linked: bool = False  # the person has linked their account with that service
+    # What the person's record says, for every command (the turn fills these in):
+    tempo: int = 100  # percent of each move's own tempo ("slow down" raises it)
+    taught: tuple[str, ...] = ()  # exercises already taught in full: their key cue is enough
+    first_ever: bool = False  # no workout done yet: the first one starts with a word on pain
+    known_equipment: tuple[str, ...] = ()  # what they said they have, for the full session
+    week_count: int = 0  # workouts finished this week before this one
+    letter: str = ""  # EXPLAIN: "how do I do the Y"
 
 
 @dataclass(frozen=True)

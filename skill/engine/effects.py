@@ -32,6 +32,20 @@ class SettingChanged:
 
 
 @dataclass(frozen=True)
+class EquipmentChanged:
+    """What the person has to train with, remembered for the full session."""
+
+    equipment: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ExercisesTaught:
+    """These exercises were taught in full: from now on the coach gives their key cue."""
+
+    exercises: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class PairingIssued:
     """A pairing code was spoken: the person has (or is about to have) a watch."""
 
@@ -49,4 +63,5 @@ class UploadRequested:
     started_at_ms: int
 
 
-Effect = WorkoutFinished | WorkoutAbandoned | SettingChanged | PairingIssued | Unpaired | UploadRequested
+Effect = (WorkoutFinished | WorkoutAbandoned | SettingChanged | EquipmentChanged | ExercisesTaught | PairingIssued
+          | Unpaired | UploadRequested)

@@ -6,8 +6,9 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from skill.engine.commands import Command, Outcome
-from skill.engine.effects import Effect, WorkoutFinished
+from skill.engine.effects import Effect, ExercisesTaught, WorkoutFinished
 from skill.engine.plan import REST, Plan
+from skill.engine.rest import STEP_SECONDS
 from skill.engine.script import Prompt, say
 from skill.engine.state import OFFERED, PLAYING, Segment, WorkoutState
 from skill.engine.steps import ends_set, step_prompts, tail
@@ -19,36 +20,47 @@ if TYPE_CHECKING:
 
 def play(
     coach: Coach, plan: Plan, state: WorkoutState, index: int, now_ms: int, preamble: list[Prompt], result: str,
-    teach: bool = False, command: Command | None = None,
+    *, command: Command, teach: bool = False,
 ) -> Outcome:
     """Speak the workout from step `index` on, as far as one response allows, and remember its timeline.
 
-    With a live heart rate, a rest ends the response: the next request decides whether the heart has
-    recovered, since nothing reaches the skill while a response is being spoken.
+    With a live heart rate, a rest ends the response after a short first stretch: the next request decides
+    whether the heart has recovered, since nothing reaches the skill while a response is being spoken.
     """
-    heart_rate_live = command is not None and live(command, now_ms)
+    heart_rate_live = live(command, now_ms)
     offer_to = upload_offer(state, command)
     cost = coach.measure(preamble)
     packed: list[tuple[Segment, list[Prompt], int]] = []  # each step's segment, prompts, praise count after
     praise = state.praise
     i = index
     tails: dict[int, list[Prompt]] = {}  # the closing words measured after each step, sent as measured
+    done_ms = sum(d.duration_ms for d in state.done)
 
     def closing_after(j: int) -> list[Prompt]:
-        return tails.setdefault(j, tail(plan, j, offer_to))
+        if j not in tails:
+            minutes = round((done_ms + cost.seconds * 1000) / 60_000)
+            tails[j] = tail(plan, j, offer_to, minutes=minutes, week_count=command.week_count)
+        return tails[j]
 
     while i < len(plan.steps):
-        group, next_praise = step_prompts(plan, i, first=i == index, teach=teach, praise=praise)
+        step = plan.steps[i]
+        if heart_rate_live and step.kind == REST and i + 1 < len(plan.steps):
+            # The heart decides how long this rest lasts: a first stretch, then the next request checks it.
+            group = [say("rest_heart", seconds=min(STEP_SECONDS, step.rest_seconds), next=where(plan, i + 1))]
+            next_praise = praise
+        else:
+            group, next_praise = step_prompts(plan, i, first=i == index, teach=teach, praise=praise,
+                                              tempo=command.tempo, taught=command.taught)
         group_cost = coach.measure(group)
         total = cost + group_cost + coach.measure(closing_after(i + 1))
         if packed and (total.chars > coach.budget.max_chars or total.seconds > coach.budget.max_seconds):
             break
-        packed.append((Segment(plan.steps[i].id, round(cost.seconds * 1000), round(group_cost.seconds * 1000)),
-                       group, next_praise))
+        packed.append((Segment(step.id, round(cost.seconds * 1000), round(group_cost.seconds * 1000)), group,
+                       next_praise))
         cost = cost + group_cost
         praise = next_praise
         i += 1
-        if heart_rate_live and plan.steps[i - 1].kind == REST and i < len(plan.steps):
+        if heart_rate_live and step.kind == REST and i < len(plan.steps):
             break
     heart_check = heart_rate_live and 0 < i < len(plan.steps) and plan.steps[i - 1].kind == REST
     if i < len(plan.steps) and not heart_check:
@@ -58,6 +70,8 @@ def play(
             packed = packed[: ends[-1]]
             i = (plan.index(packed[-1][0].step) or 0) + 1
             praise = packed[-1][2]
+        if plan.steps[i - 1].kind == REST:
+            packed[-1] = _ending_rest(coach, plan, i - 1, packed[-1])
     segments = tuple(seg for seg, _, _ in packed)
     speech = list(preamble) + [prompt for _, group, _ in packed for prompt in group]
     closing_prompts = [say("heart_check")] if heart_check else closing_after(i)
@@ -68,16 +82,29 @@ def play(
         timeline=segments, response_at_ms=now_ms, updated_at_ms=now_ms, praise=praise,
         upload=OFFERED if offered else state.upload,
     )
-    effects: tuple[Effect, ...] = ()
+    effects: list[Effect] = []
+    taught = tuple(dict.fromkeys(p.params["exercise"] for p in speech if p.key == "cue" and p.params.get("full")))
+    if taught:
+        effects.append(ExercisesTaught(taught))
     if finished:
         new_state = replace(new_state, finished_at_ms=state.finished_at_ms or now_ms + segments[-1].end_ms)
-        effects = (WorkoutFinished(new_state),)
+        effects.append(WorkoutFinished(new_state))
     if offered:
         reprompt: tuple[Prompt, ...] = (say("upload_offer_reprompt", service=offer_to),)
     else:
         reprompt = () if finished else (say("continue_reprompt", at=where(plan, i)),)
     return Outcome(result=result, state=new_state, speech=tuple(speech + closing_prompts), reprompt=reprompt,
-                   end_session=finished and not offered, effects=effects)
+                   end_session=finished and not offered, effects=tuple(effects))
+
+
+def _ending_rest(
+    coach: Coach, plan: Plan, i: int, packed: tuple[Segment, list[Prompt], int],
+) -> tuple[Segment, list[Prompt], int]:
+    """A rest that ends the response says "then say next" and stops at the end of the rest, never with "go"."""
+    segment, _, praise = packed
+    step = plan.steps[i]
+    ending = [say("rest", seconds=step.rest_seconds, next=where(plan, i + 1), ends=True, setup="")]
+    return replace(segment, duration_ms=round(coach.measure(ending).seconds * 1000)), ending, praise
 
 
 def upload_offer(state: WorkoutState, command: Command | None) -> str:

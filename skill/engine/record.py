@@ -55,6 +55,8 @@ class Settings:
     age: int | None = None
     recovery_bpm: int | None = None
     uploads_pending: bool = False  # some upload of this person's is not done yet: hand it Alexa's fresh token
+    tempo: int = 100  # percent of each move's own tempo
+    equipment: tuple[str, ...] = ()  # what they have, for the full session ("" unknown)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -64,14 +66,20 @@ class Settings:
             out["recovery_bpm"] = self.recovery_bpm
         if self.uploads_pending:
             out["uploads_pending"] = True
+        if self.tempo != 100:
+            out["tempo"] = self.tempo
+        if self.equipment:
+            out["equipment"] = list(self.equipment)
         return out
 
     @classmethod
     def from_dict(cls, data: Any) -> Settings:
         if not isinstance(data, dict):
             return cls()
+        equipment = data.get("equipment")
         return cls(age=_maybe_int(data.get("age")), recovery_bpm=_maybe_int(data.get("recovery_bpm")),
-                   uploads_pending=data.get("uploads_pending") is True)
+                   uploads_pending=data.get("uploads_pending") is True, tempo=_maybe_int(data.get("tempo")) or 100,
+                   equipment=tuple(str(e) for e in equipment) if isinstance(equipment, list) else ())
 
 
 @dataclass(frozen=True)
@@ -81,6 +89,7 @@ class PersonRecord:
     settings: Settings = field(default_factory=Settings)
     paired: bool = False
     version: int = 0
+    taught: tuple[str, ...] = ()  # exercises taught in full at least once
 
     def to_dict(self) -> dict[str, Any]:
         """The stored form (without `version`, which the store sets with each conditional write)."""
@@ -90,6 +99,7 @@ class PersonRecord:
             "history": [h.to_dict() for h in self.history],
             "settings": self.settings.to_dict(),
             "wearable": {"paired": True} if self.paired else {},
+            "taught": list(self.taught),
         }
 
     @classmethod
@@ -120,8 +130,12 @@ class PersonRecord:
             version = 0
         wearable = data.get("wearable")
         paired = isinstance(wearable, dict) and wearable.get("paired") is True
+        taught = data.get("taught")
+        taught = tuple(str(t) for t in taught) if isinstance(taught, list) else ()
+        if schema == 0:  # the first release taught every move in full on round one: nothing counts as taught
+            taught = ()
         return cls(workout, tuple(history[-MAX_HISTORY:]), Settings.from_dict(data.get("settings")), paired,
-                   version), dropped
+                   version, taught), dropped
 
     def with_history(self, entry: HistoryEntry) -> PersonRecord:
         """The record with `entry`, once per workout (a workout is its workout id and start time); a finished

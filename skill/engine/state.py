@@ -59,12 +59,14 @@ class WorkoutState:
     step_started_ms: int = 0  # when the step at the position began being spoken (after a barge-in)
     upload: str = ""  # one of UPLOAD_STATES
     finished_at_ms: int = 0  # when its final response ends (or it was finished): from then on it counts as done
+    pain: tuple[str, ...] = ()  # the steps during which the person said something hurt
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["equipment"] = list(self.equipment)
         data["timeline"] = [[s.step, s.start_ms, s.duration_ms] for s in self.timeline]
         data["done"] = [[d.step, d.start_ms, d.duration_ms] for d in self.done]
+        data["pain"] = list(self.pain)
         return data
 
     @classmethod
@@ -86,6 +88,8 @@ class WorkoutState:
                     values[f.name] = tuple(Segment(_text(a), _int(b), _int(c)) for a, b, c in raw)
                 elif f.name == "done":
                     values[f.name] = tuple(Done(_text(a), _int(b), _int(c)) for a, b, c in raw)
+                elif f.name == "pain":
+                    values[f.name] = tuple(_text(p) for p in raw)
                 elif f.name in ("workout", "position", "phase", "upload"):
                     values[f.name] = _text(raw)
                 else:

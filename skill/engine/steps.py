@@ -7,41 +7,56 @@ from skill.engine.script import Prompt, say
 from skill.engine.views import where
 
 
-def step_prompts(plan: Plan, i: int, first: bool, teach: bool, praise: int) -> tuple[list[Prompt], int]:
-    """The prompts of step `i` (the first of a response when `first`), and the praise count after it."""
+def step_prompts(
+    plan: Plan, i: int, first: bool, teach: bool, praise: int, tempo: int = 100, taught: tuple[str, ...] = (),
+    ends: bool = False,
+) -> tuple[list[Prompt], int]:
+    """The prompts of step `i` (the first of a response when `first`), and the praise count after it.
+
+    A move is taught in full the first time the person ever does it (not in `taught`), or when they asked to
+    hear it again (`teach` on the first step); otherwise its key cue. `ends`: the response ends with this step.
+    """
     step = plan.steps[i]
     if step.kind == REST:
         following = plan.steps[i + 1] if i + 1 < len(plan.steps) else None
         nxt = where(plan, i + 1) if following else None
-        return [say("rest", seconds=step.rest_seconds, next=nxt)], praise
+        new_move = following is not None and following.part == 0 and following.set == 1
+        return [say("rest", seconds=step.rest_seconds, next=nxt, ends=ends,
+                    setup=following.exercise_id if new_move and following else "")], praise
     out: list[Prompt] = []
     previous = plan.steps[i - 1] if i > 0 else None
     if plan.rounds > 1 and (first or previous is None or previous.round != step.round):
         out.append(say("round", round=step.round, rounds=plan.rounds))
     new_set = first or step.part == 0
-    first_time = step.round == 1 and step.set == 1 and step.part == 0
-    full_cues = first_time or (first and teach)
+    learning = step.exercise_id not in taught and step.round == 1 and step.set == 1  # the first time ever
+    full_cues = (learning and step.part == 0) or (first and teach)
     if new_set:
         out.append(say("exercise", at=where(plan, i)))
         out.append(say("cue", exercise=step.exercise_id, full=full_cues))
     if step.part_kind == LETTER:
+        # Each letter is taught as it comes, once: the first time ever, or when asked to hear it again.
         out.append(say("letter", exercise=step.exercise_id, index=step.part, letter=step.part_label,
-                       cue=not (new_set and full_cues and step.part == 0)))
+                       cue=(learning or (first and teach)) and not (new_set and full_cues and step.part == 0)))
     elif step.part_kind:
         out.append(say("part", kind=step.part_kind, label=step.part_label, switch=not new_set))
-    out.append(say("count", reps_min=step.reps_min, reps_max=step.reps_max))
+    out.append(say("count", exercise=step.exercise_id, reps_min=step.reps_min, reps_max=step.reps_max,
+                   tempo=tempo))
     if step.part == step.parts - 1:
         praise += 1
         out.append(say("praise", n=praise))
     return out, praise
 
 
-def tail(plan: Plan, i: int, offer_to: str = "") -> list[Prompt]:
-    """How a response that ends before step `i` closes: what comes next, or the end of the workout."""
+def tail(plan: Plan, i: int, offer_to: str = "", minutes: int = 0, week_count: int = 0) -> list[Prompt]:
+    """How a response that ends before step `i` closes: what comes next, or the end of the workout in one sentence
+    of what was done (sets as the person counts them, minutes of work) and the week so far."""
     if i >= len(plan.steps):
         w = plan.workout
-        done = [say("finished", workout=w.name, rounds=w.rounds, days_per_week=w.days_per_week)]
+        done = [say("finished", workout=w.name, sets=plan.move_count(), minutes=max(1, minutes),
+                    week=week_count + 1, days_per_week=w.days_per_week)]
         return done + ([say("upload_offer", service=offer_to)] if offer_to else [])
+    if plan.steps[i - 1].kind == REST if i > 0 else False:
+        return []  # the rest that ends the response already said what comes next
     return [say("continue", at=where(plan, i))]
 
 

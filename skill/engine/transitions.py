@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from skill.engine import account, answers, workout
+from skill.engine import account, answers, coaching, workout
 from skill.engine.commands import Cmd, Command, Outcome
 from skill.engine.state import DOING, FINISHED, OFFERED, PAUSED, PLAYING, QUEUED, READY, WorkoutState
 from skill.engine.timeline import is_stale
@@ -50,7 +50,7 @@ def same_workout_under_way(coach: Coach, state: State, command: Command, now_ms:
     if state is None:
         return False
     wanted = workout.chosen_workout(coach, command)
-    equipment = command.equipment if coach.content.workouts[wanted].from_exercises else ()
+    equipment = workout.chosen_equipment(coach, command, wanted)
     if (state.workout, state.equipment) != (wanted, equipment):
         return False
     _, index = coach.placed(state)
@@ -115,13 +115,23 @@ TABLE: dict[Cmd, tuple[Row, ...]] = {
         Row(ANY, account.link_account, not_linked),
         Row(ANY, account.upload),
     ),
+    Cmd.SLOWER: (Row(ANY, coaching.slower),),
+    Cmd.FASTER: (Row(ANY, coaching.faster),),
+    Cmd.EASIER: (Row(ANY, coaching.easier),),
+    Cmd.HARDER: (Row(ANY, coaching.harder),),
+    Cmd.CANT_DO: (Row(ANY, coaching.cant_do),),
+    Cmd.MUSCLES: (Row(ANY, coaching.muscles),),
+    Cmd.WHATS_NEXT: _workout_command(Row(ANY, coaching.whats_next)),
+    Cmd.TIME_LEFT: _workout_command(Row(ANY, coaching.time_left)),
+    Cmd.PAIN: (Row(ANY, coaching.pain),),
+    Cmd.EQUIPMENT: (Row(ANY, coaching.equipment),),
     Cmd.YES: (
         Row(frozenset({FINISHED}), account.upload, offer_open),
-        Row(ANY, answers.fallback),  # a yes that answers no question
+        Row(ANY, answers.nothing_to_answer),  # a yes that answers no question
     ),
     Cmd.NO: (
         Row(frozenset({FINISHED}), account.decline, offer_open),
-        Row(ANY, answers.fallback),
+        Row(ANY, answers.nothing_to_answer),
     ),
 }
 

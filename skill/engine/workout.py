@@ -24,15 +24,17 @@ State = WorkoutState | None
 
 def start(coach: Coach, state: State, command: Command, now_ms: int) -> Outcome:
     workout_id = chosen_workout(coach, command)
-    equipment = command.equipment if coach.content.workouts[workout_id].from_exercises else ()
+    equipment = chosen_equipment(coach, command, workout_id)
     plan = build_plan(coach.content, workout_id, equipment)
     if not plan.steps:
         return keep(coach, state, "no_exercises", [say("no_exercises", equipment=list(equipment))])
     fresh = WorkoutState(workout=workout_id, position=plan.steps[0].id, equipment=equipment, started_at_ms=now_ms)
     w = plan.workout
-    intro = say("intro", workout=w.name, moves=move_names(plan), rounds=w.rounds, minutes=w.minutes,
-                round_rest=w.rest_between_rounds_seconds, set_rest=w.rest_between_sets_seconds)
-    outcome = play(coach, plan, fresh, 0, now_ms, [intro], "started", command=command)
+    intro = [say("intro", workout=w.name, moves=move_names(plan), rounds=w.rounds, minutes=w.minutes,
+                 round_rest=w.rest_between_rounds_seconds, set_rest=w.rest_between_sets_seconds)]
+    if command.first_ever:
+        intro.append(say("safety"))  # the very first workout: one line on stopping if something hurts
+    outcome = play(coach, plan, fresh, 0, now_ms, intro, "started", command=command)
     return replace(outcome, effects=abandoned(coach, state) + outcome.effects)
 
 
@@ -52,6 +54,13 @@ def abandoned(coach: Coach, state: State) -> tuple[Effect, ...]:
 
 def chosen_workout(coach: Coach, command: Command) -> str:
     return command.workout if command.workout in coach.content.workouts else coach.content.default_workout.id
+
+
+def chosen_equipment(coach: Coach, command: Command, workout_id: str) -> tuple[str, ...]:
+    """A workout built from what the person has: what they named now, or what they told the coach before."""
+    if not coach.content.workouts[workout_id].from_exercises:
+        return ()
+    return command.equipment or command.known_equipment
 
 
 def start_over(coach: Coach, state: State, command: Command, now_ms: int) -> Outcome:

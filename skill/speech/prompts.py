@@ -35,14 +35,20 @@ COUNT_MORE = "If you have more in you, keep going."
 REST_START = "Rest for {seconds} seconds."
 REST_NEXT = "Next up: {label}."
 REST_MARK = "{seconds} seconds."
-REST_END = "And go."
+REST_END = "Go."
+REST_OVER = "Time's up."
+REST_THEN_NEXT = "Rest {seconds} seconds, then say next for {label}."
+REST_HEART = "Rest now, and breathe easy. Next up: {label}."
+LAST_THREE = "Last three."
 HEART_CHECK = "Say next when you're ready, and I'll check your heart rate."
 HEART_RATE_HIGH = "Heart rate {bpm} and {trend}, {seconds} more seconds."
 HEART_RATE_RECOVERED = "Heart rate {bpm}. You've recovered, let's go."
 CONTINUE = "Next up: {label}. Say next when you're ready."
 CONTINUE_ROUND = "Round {round} is next, starting with the {name}. Say next when you're ready."
 CONTINUE_REPROMPT = "Say next to start the {label}, or stop to finish for now."
-FINISHED = "That's the {workout} done. Great work! The plan is {days} days a week, so see you next time."
+FINISHED = "That's the {workout} done: {sets} sets in about {minutes}, workout {week} of {days} this week."
+MINUTES = {1: "a minute"}
+MINUTES_MANY = "{minutes} minutes"
 RESUMING = "Picking up where you left off."
 AGAIN = "Once more."
 GOING_BACK = "Going back."
@@ -65,7 +71,10 @@ HELP = (
     "start over, or where am I. Ask how do I do an exercise for its form cues."
 )
 HELP_IDLE = "Say start my back workout to begin."
-FALLBACK = "Sorry, I didn't catch that. You can say next, repeat, pause, or ask how to do an exercise."
+FALLBACK = "Sorry, I didn't catch that."
+NOTHING_TO_ANSWER = "There's no question open right now."
+OPTIONS_IN_WORKOUT = "You can say next, repeat, pause, slower, or how do I do this one."
+OPTIONS_IDLE = "You can say start my back workout, or ask how to do an exercise."
 WELCOME = (
     "Welcome to Back Coach. I can take you through the six minute upper back workout, or a full upper back "
     "session with the equipment you have. Say start my back workout to begin."
@@ -130,3 +139,36 @@ LINK_ACCOUNT = (
 UPLOADS_UNAVAILABLE = "Sending workouts to other apps isn't set up for this skill yet."
 APOLOGY = "Sorry, something went wrong on my side. Your place is saved. Please try that again."
 APOLOGY_REPROMPT = "Please try that again, or say stop."
+
+# -- coaching: what people say mid-workout ---------------------------------------------------------------------
+SAFETY = "If anything hurts, stop and tell me."
+TEMPO_SET = {True: "Slower it is.", False: "Faster it is."}
+TEMPO_LIMIT = {True: "That's as slow as I count.", False: "That's as fast as I count."}
+EASIER = "To make the {name} easier, go lighter and move through a smaller range."
+HARDER = "To make the {name} harder, try {first} or {second}."
+CANT_DO = "No problem. Say skip to move past it."
+CANT_DO_SWAP = "Or ask how to do the {swap}, and try that instead."
+MUSCLES = "The {name} works mostly your {muscles}, and a little of your {minor}."
+MUSCLES_GENERAL = "These moves work mostly your {muscles}, and a little of your {minor}."
+WHATS_NEXT = "After this, it's the {label}."
+LAST_MOVE = "This is the last move of the workout."
+TIME_LEFT = "About {minutes} and {sets} to go."
+SETS_LEFT = {1: "one set"}
+SETS_LEFT_MANY = "{sets} sets"
+PAIN = (
+    "Stop there and rest. Breathe, and let it settle. If it still hurts when you start again, try an easier "
+    "version or end for today. Pain that stays needs a professional to look at it."
+)
+PAIN_IDLE = "Rest it and go easy today. Pain that stays needs a professional to look at it."
+PAIN_REPROMPT = "Say easier for a gentler version, resume to carry on, or stop to end here."
+EQUIPMENT_SET = "Got it: {equipment}. Say start the full session to train with it."
+EQUIPMENT_LATER = (
+    "Got it, I'll remember: {equipment}. This workout stays as it is; say start the full session to rebuild it."
+)
+EQUIPMENT_NAMES = {
+    "band": "a band", "dumbbells": "dumbbells", "kettlebell": "a kettlebell", "trx": "T R X straps",
+    "barbell": "a barbell", "machine": "gym machines", "none": "just your body",
+}
+TODAY = "Today it's {reps}{per}."
+LETTER_HOW = "The {letter}: {cue}"
+

@@ -9,15 +9,16 @@ from typing import Any
 from skill.content.schema import Content, Exercise
 from skill.engine.script import Budget, Cost, Prompt
 from skill.engine.views import Where
+from skill.speech import counting
 from skill.speech import prompts as p
+from skill.speech.answers import AnswerSpeech
 from skill.speech.timing import (
     MAX_BREAK_SECONDS,
-    REP_SECONDS,
-    SECONDS_PER_WORD,
     break_seconds,
     estimate_seconds,
     silence,
 )
+from skill.speech.words import number_words, reps_words, spoken_numbers
 
 # Alexa: output speech must stay under 8,000 characters (FACTS.md). The engine packs fragments; the
 # <speak> wrapper is added afterwards, so the budget leaves room for it.
@@ -30,7 +31,10 @@ BUDGET = Budget(max_chars=MAX_SSML_CHARS - 1 - len(SPEAK_OPEN) - len(SPEAK_CLOSE
 ALLOWED_TAGS = {"speak", "break", "p", "s", "say-as"}
 
 
-class Speech:
+SWITCH_SECONDS = 2.0  # the beat to change arms or grip
+
+
+class Speech(AnswerSpeech):
     """Turns prompts into SSML for one content set."""
 
     def __init__(self, content: Content) -> None:
@@ -38,7 +42,7 @@ class Speech:
         self.renders = 0  # how many prompts were rendered (benchmarks check: once per prompt per turn)
         self._render: dict[str, Callable[[dict[str, Any]], str]] = {
             "intro": self._intro,
-            "round": lambda a: _t(p.ROUND, **_words(a)),
+            "round": lambda a: _t(p.ROUND, **spoken_numbers(a)),
             "exercise": self._exercise,
             "cue": self._cue,
             "letter": self._letter,
@@ -46,10 +50,10 @@ class Speech:
             "count": self._count,
             "praise": lambda a: _t(p.ENCOURAGEMENT[a["n"] % len(p.ENCOURAGEMENT)]),
             "rest": self._rest,
+            "rest_heart": self._rest_heart,
             "continue": self._continue,
             "continue_reprompt": lambda a: _t(p.CONTINUE_REPROMPT, label=self.label(a["at"])),
-            "finished": lambda a: _t(p.FINISHED, workout=self._workout_name(a["workout"]),
-                                     days=number_words(a["days_per_week"])),
+            "finished": self._finished,
             "resuming": lambda a: _t(p.RESUMING),
             "again": lambda a: _t(p.AGAIN),
             "going_back": lambda a: _t(p.GOING_BACK),
@@ -64,7 +68,22 @@ class Speech:
             "what_now": lambda a: _t(p.WHAT_NOW),
             "back_to_workout": lambda a: _t(p.BACK_TO_WORKOUT, label=self.label(a["at"])),
             "help": lambda a: _t(p.HELP),
-            "fallback": lambda a: _t(p.FALLBACK),
+            "fallback": lambda a: _t(p.NOTHING_TO_ANSWER if a["resolved"] else p.FALLBACK) + " " + _t(
+                p.OPTIONS_IN_WORKOUT if a["in_workout"] else p.OPTIONS_IDLE),
+            "safety": lambda a: _t(p.SAFETY),
+            "tempo_set": lambda a: _t(p.TEMPO_SET[a["slower"]]),
+            "tempo_limit": lambda a: _t(p.TEMPO_LIMIT[a["slower"]]),
+            "easier": self._easier,
+            "harder": self._harder,
+            "cant_do": self._cant_do,
+            "muscles": self._muscles,
+            "whats_next": lambda a: _t(p.WHATS_NEXT, label=self._next_label(a["at"])),
+            "last_move": lambda a: _t(p.LAST_MOVE),
+            "time_left": self._time_left,
+            "pain": lambda a: _t(p.PAIN if a["in_workout"] else p.PAIN_IDLE),
+            "pain_reprompt": lambda a: _t(p.PAIN_REPROMPT),
+            "equipment_set": lambda a: _t(p.EQUIPMENT_SET, equipment=self._equipment(a["equipment"])),
+            "equipment_later": lambda a: _t(p.EQUIPMENT_LATER, equipment=self._equipment(a["equipment"])),
             "welcome": lambda a: _t(p.WELCOME),
             "welcome_back": lambda a: _t(p.WELCOME_BACK, workout=self._workout_name(a["at"].workout),
                                          label=self.label(a["at"])),
@@ -128,7 +147,7 @@ class Speech:
             return _plain(p.LABEL_REST, seconds=number_words(at.rest_seconds))
         text = part_label(self._name(at.name), at.part_kind, at.part_label)
         if at.sets > 1:
-            text += _plain(p.LABEL_SET, **_words({"set": at.set, "sets": at.sets}))
+            text += _plain(p.LABEL_SET, **spoken_numbers({"set": at.set, "sets": at.sets}))
         return text
 
     # -- names ---------------------------------------------------------------------------------------
@@ -151,13 +170,13 @@ class Speech:
         moves = _join([self._name(m) for m in a["moves"]])
         template = p.INTRO_ROUNDS if a["rounds"] > 1 else p.INTRO_SETS
         return _t(template, workout=self._workout_name(a["workout"]), moves=moves,
-                  **_words({"rounds": a["rounds"], "round_rest": a["round_rest"], "set_rest": a["set_rest"]}))
+                  **spoken_numbers({"rounds": a["rounds"], "round_rest": a["round_rest"], "set_rest": a["set_rest"]}))
 
     def _exercise(self, a: dict[str, Any]) -> str:
         at = a["at"]
         parts = [_capital(self._name(at.name)) + "."]
         if at.sets > 1:
-            parts.append(_plain(p.SETS, **_words({"set": at.set, "sets": at.sets})))
+            parts.append(_plain(p.SETS, **spoken_numbers({"set": at.set, "sets": at.sets})))
         parts.append(_capital(reps_words(at.reps_min, at.reps_max) + p.PER_PART[at.part_kind]) + ".")
         return escape(" ".join(parts))
 
@@ -174,40 +193,47 @@ class Speech:
         return escape(text)
 
     def _part(self, a: dict[str, Any]) -> str:
+        """The side or grip; a switch gets a short beat to change hands or grip before the count."""
         template = (p.PART_SWITCH if a["switch"] else p.PART_FIRST)[a["kind"]]
-        return escape(_capital(_plain(template, label=a["label"])))
+        said = escape(_capital(_plain(template, label=a["label"])))
+        return said + silence(SWITCH_SECONDS) if a["switch"] else said
 
     def _count(self, a: dict[str, Any]) -> str:
-        """Counts the reps at REP_SECONDS each: the number, then silence for the rest of the rep."""
-        gap = REP_SECONDS - SECONDS_PER_WORD
-        counts = [f"{number_words(n)}{silence(gap)}" for n in range(1, a["reps_min"] + 1)]
-        if a["reps_max"] > a["reps_min"]:
-            counts.append(escape(p.COUNT_MORE))
-            counts += [f"{number_words(n)}{silence(gap)}" for n in range(a["reps_min"] + 1, a["reps_max"] + 1)]
-        return escape(p.COUNT_START) + " " + " ".join(counts)
+        """The reps in time with the move: its phases at the person's tempo (see skill/speech/counting.py)."""
+        return counting.ssml(self.count_beats(a))
+
+    def count_beats(self, a: dict[str, Any]) -> list[counting.Beat]:
+        ex = self.content.exercises.get(a.get("exercise", ""))
+        phases = ex.phases if ex else (("up", 1.0), ("down", 1.0))
+        cue = escape(ex.key_cue) if ex else ""
+        return counting.count_beats(phases, a["reps_min"], a["reps_max"], a.get("tempo", 100), cue)
 
     def _rest(self, a: dict[str, Any]) -> str:
-        """A rest countdown that lasts `seconds` by the same estimate the timeline uses."""
-        seconds = a["seconds"]
-        out = _t(p.REST_START, seconds=number_words(seconds)) if a.get("announce", True) else ""
-        if a["next"]:
-            out += " " + _t(p.REST_NEXT, label=self._next_label(a["next"]))
-        elapsed = estimate_seconds(out)
-        # Time left is called at each whole ten seconds, once the rest has run for a few seconds.
-        marks = [m for m in range(10 * ((int(seconds) - 1) // 10), 0, -10) if seconds - m >= 5]
-        for mark in marks:
-            said = _t(p.REST_MARK, seconds=number_words(mark))
-            out += silence(seconds - mark - elapsed) + " " + said
-            elapsed = max(elapsed, seconds - mark) + estimate_seconds(said)
-        countdown = [3, 2, 1] if seconds >= 5 else []
-        for n in countdown:
-            out += silence(seconds - n - elapsed) + f" {number_words(n)}"
-            elapsed = max(elapsed, seconds - n) + SECONDS_PER_WORD
-        return out + silence(seconds - elapsed) + " " + _t(p.REST_END)
+        """A rest that lasts `seconds` by the same estimate the timeline uses: what comes next and how to set up for
+        it, then a count-in; or, when the response ends with the rest, "then say next" and no "go"."""
+        seconds, nxt = a["seconds"], a["next"]
+        if a.get("ends") and nxt is not None:
+            opening = _t(p.REST_THEN_NEXT, seconds=number_words(seconds), label=self._next_label(nxt))
+        else:
+            opening = _t(p.REST_START, seconds=number_words(seconds)) if a.get("announce", True) else ""
+            if nxt is not None:
+                opening += " " + _t(p.REST_NEXT, label=self._next_label(nxt))
+            if a.get("setup"):
+                opening += " " + escape(self.content.exercises[a["setup"]].setup)
+        return counting.ssml(counting.rest_beats(seconds, opening.strip(), ends=bool(a.get("ends"))))
+
+    def _rest_heart(self, a: dict[str, Any]) -> str:
+        """The first stretch of a rest the heart rate decides: no count-in, the next request checks the heart."""
+        return _t(p.REST_HEART, label=self._next_label(a["next"])) + silence(a["seconds"])
+
+    def _finished(self, a: dict[str, Any]) -> str:
+        minutes = p.MINUTES.get(a["minutes"]) or p.MINUTES_MANY.format(minutes=number_words(a["minutes"]))
+        return _t(p.FINISHED, workout=self._workout_name(a["workout"]), sets=number_words(a["sets"]),
+                  minutes=minutes, week=number_words(a["week"]), days=number_words(a["days_per_week"]))
 
     def _next_label(self, at: Where) -> str:
         if at.round_start and at.rounds > 1:
-            said = _plain(p.ROUND, **_words({"round": at.round, "rounds": at.rounds}))
+            said = _plain(p.ROUND, **spoken_numbers({"round": at.round, "rounds": at.rounds}))
             return said.rstrip(".").lower() + ", " + self.label(at)
         return self.label(at)
 
@@ -222,22 +248,15 @@ class Speech:
         doing = p.STATUS_DOING[bool(a["started"])]
         workout = self._workout_name(at.workout)
         if at.rounds > 1:
-            head = _t(p.STATUS, **_words({"round": at.round, "rounds": at.rounds}), workout=workout,
+            head = _t(p.STATUS, **spoken_numbers({"round": at.round, "rounds": at.rounds}), workout=workout,
                       doing=doing, label=self.label(at))
             left = _t(p.STATUS_LEFT, moves=_moves(at.moves_left),
-                      **_words({"moves_left": at.moves_left, "moves_left_in_round": at.moves_left_in_round}))
+                      **spoken_numbers({"moves_left": at.moves_left, "moves_left_in_round": at.moves_left_in_round}))
         else:
             head = _t(p.STATUS_SINGLE_ROUND, workout=workout, doing=doing, label=self.label(at))
             left = _t(p.STATUS_LEFT_SINGLE, moves_left=number_words(at.moves_left),
                       moves=_moves(at.moves_left))
         return head + " " + _capital(left)
-
-    def _explain(self, a: dict[str, Any]) -> str:
-        ex = self.content.exercises[a["exercise"]]
-        parts = [_capital(ex.spoken_name) + ".", *ex.teaching]
-        if ex.prescription is not None:
-            parts.append(prescription_words(ex))
-        return escape(" ".join(parts))
 
     def _unknown(self, a: dict[str, Any]) -> str:
         names = [self._name(n) for n in a["suggestions"]]
@@ -249,7 +268,7 @@ class Speech:
         template = p.HISTORY if a["last_finished"] else p.HISTORY_STOPPED
         return _t(template, workouts="workout" if a["count"] == 1 else "workouts", when=when,
                   last=self._workout_name(a["last_workout"]),
-                  **_words({"count": a["count"], "days": a["days"], "sets": a["last_sets"]}))
+                  **spoken_numbers({"count": a["count"], "days": a["days"], "sets": a["last_sets"]}))
 
     def _reprompt(self, a: dict[str, Any]) -> str:
         if a["at"] is None:
@@ -261,51 +280,6 @@ def part_label(name: str, part_kind: str, label: str) -> str:
     """A move with its side, grip or letter: 'band pull apart, underhand grip', 'I Y T, Y position'."""
     template = {"side": p.LABEL_SIDE, "grip": p.LABEL_GRIP, "letter": p.LABEL_LETTER}.get(part_kind)
     return _plain(template, name=name, label=label) if template else name
-
-
-def reps_words(reps_min: int, reps_max: int) -> str:
-    """'eight to twelve reps', or 'five reps' when there is no range."""
-    if reps_min == reps_max:
-        return _plain(p.REPS_EXACT, reps=number_words(reps_min))
-    return _plain(p.REPS_RANGE, reps_min=number_words(reps_min), reps_max=number_words(reps_max))
-
-
-def prescription_words(ex: Exercise) -> str:
-    """The beginner prescription as a person says it: 'Start with three sets of eight to twelve reps each arm.'"""
-    rx = ex.prescription
-    assert rx is not None
-    per = "side" if rx.per_arm else "letter" if ex.letters else ""
-    said = _plain(p.PRESCRIPTION, sets=number_words(rx.sets), reps=reps_words(rx.reps_min, rx.reps_max),
-                  per=p.PER_PART[per])
-    return f"{rx.modifier} {said}" if rx.modifier else said
-
-
-_ONES = (
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-    "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
-)
-_TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
-
-
-def number_words(n: int) -> str:
-    """A whole number as a person says it: 12 -> 'twelve', 45 -> 'forty five', 120 -> 'one hundred twenty'."""
-    if n < 0:
-        return "minus " + number_words(-n)
-    if n < 20:
-        return _ONES[n]
-    if n < 100:
-        tens, ones = divmod(n, 10)
-        return _TENS[tens] + (" " + _ONES[ones] if ones else "")
-    if n < 1000:
-        hundreds, rest = divmod(n, 100)
-        return _ONES[hundreds] + " hundred" + (" " + number_words(rest) if rest else "")
-    thousands, rest = divmod(n, 1000)
-    return number_words(thousands) + " thousand" + (" " + number_words(rest) if rest else "")
-
-
-def _words(values: dict[str, Any]) -> dict[str, Any]:
-    """The same values with every whole number as words, for templates that speak content numbers."""
-    return {k: number_words(v) if isinstance(v, int) and not isinstance(v, bool) else v for k, v in values.items()}
 
 
 def escape(text: str) -> str:

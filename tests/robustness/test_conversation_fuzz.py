@@ -98,7 +98,7 @@ class Conversations(RuleBasedStateMachine):
         if attributes and not attributes.get("unsaved"):
             stored = self.store.load(USER)
             stored = stored or {"schema": 1, "workout": None, "history": [], "settings": {}, "wearable": {},
-                                "version": 0}
+                                "taught": [], "version": 0}
             said = attributes["record"]
             # Another Echo may have saved since this session read the record (then the next change here is
             # refused, re-read and applied again); but what this session said is never newer than the store,

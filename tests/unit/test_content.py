@@ -21,7 +21,8 @@ from skill.content.schema import Content
 from skill.engine.script import say
 from skill.speech import prompts
 from skill.speech.readable import to_text
-from skill.speech.ssml import Speech, number_words
+from skill.speech.ssml import Speech
+from skill.speech.words import number_words
 from tests.conftest import REPO
 
 # -- the article's facts, as a table -------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from skill.engine.script import say
 from skill.speech import prompts
 from skill.speech.readable import to_text
 from skill.speech.ssml import MAX_SSML_CHARS, Speech, check
-from skill.speech.timing import REP_SECONDS, SECONDS_PER_WORD, WORDS_PER_MINUTE, estimate_seconds, silence
+from skill.speech.timing import SECONDS_PER_WORD, WORDS_PER_MINUTE, estimate_seconds, silence
 
 
 def test_duration_estimate_is_words_at_the_stated_rate_plus_breaks() -> None:
@@ -26,13 +26,28 @@ def test_long_silences_chain_breaks_of_at_most_ten_seconds() -> None:
     assert estimate_seconds(ssml) == pytest.approx(27.5)
 
 
-def test_counting_keeps_a_steady_tempo(speech: Speech) -> None:
-    fragment = speech.fragment([say("count", reps_min=10, reps_max=10)])
-    assert "ten" in to_text("<speak>" + fragment + "</speak>")
-    start = speech.fragment([say("count", reps_min=0, reps_max=0)])
-    assert estimate_seconds(fragment) - estimate_seconds(start) == pytest.approx(10 * REP_SECONDS)
-    ranged = speech.fragment([say("count", reps_min=8, reps_max=12)])
-    assert prompts.COUNT_MORE in ranged and ranged.count("<break") == 12
+@pytest.mark.parametrize("exercise", ["band_pull_apart", "i_y_t", "resistance_band_row_with_pause"])
+@pytest.mark.parametrize("tempo", [70, 100, 150])
+def test_counting_follows_each_moves_phases_at_the_persons_tempo(speech: Speech, content, exercise: str,
+                                                                  tempo: int) -> None:
+    from skill.speech import counting
+
+    beats = speech.count_beats(dict(exercise=exercise, reps_min=10, reps_max=10, tempo=tempo))
+    times = [t for _, t in counting.rep_times(beats)]
+    rep = sum(seconds for _, seconds in content.exercises[exercise].phases) * tempo / 100
+    text = to_text("<speak>" + counting.ssml(beats) + "</speak>")
+    assert len(times) == 10 and "ten" in text and prompts.LAST_THREE in text
+    assert all(word in text for word, _ in content.exercises[exercise].phases)  # "pull … hold … back … one"
+    # After the first two reps said through their phases, each rep's number comes one rep after the last,
+    # except where a cue or "last three" is said between them.
+    gaps = [b - a for a, b in itertools.pairwise(times[2:])]
+    assert sum(1 for g in gaps if g == pytest.approx(rep, abs=0.05)) >= len(gaps) - 2
+    assert all(g >= rep - 0.05 for g in gaps)
+
+
+def test_a_range_of_reps_invites_more(speech: Speech) -> None:
+    ranged = speech.fragment([say("count", exercise="band_pull_apart", reps_min=8, reps_max=12)])
+    assert prompts.COUNT_MORE in ranged and to_text("<speak>" + ranged + "</speak>").count("twelve") == 1
 
 
 @pytest.mark.parametrize("seconds", [30, 45, 60])
@@ -79,14 +94,28 @@ def test_every_prompt_renders_valid_ssml(speech: Speech, coach, content) -> None
         "part": dict(kind="side", label="left", switch=True), "count": dict(reps_min=5, reps_max=5),
         "praise": dict(n=3), "rest": dict(seconds=30, next=at), "continue": dict(at=at),
         "continue_reprompt": dict(at=rest_at),
-        "finished": dict(workout="6 Minute Upper Back Workout", rounds=2, days_per_week=5),
+        "finished": dict(workout="6 Minute Upper Back Workout", sets=16, minutes=6, week=2, days_per_week=5),
         "resuming": {}, "again": {}, "going_back": {}, "at_start": {}, "skipping": dict(name="I-Y-T"),
         "paused": dict(at=at), "status": dict(at=at, started=True), "workout_done": dict(workout="x"),
         "explain": dict(exercise="bow_and_arrow_row"), "unknown_exercise": dict(heard="x", suggestions=["I-Y-T"]),
-        "which_exercise": {}, "back_to_workout": dict(at=rest_at), "help": {}, "fallback": {}, "welcome": {},
+        "which_exercise": {}, "back_to_workout": dict(at=rest_at), "help": {}, "welcome": {},
+        "fallback": dict(in_workout=True, resolved=False),
         "welcome_back": dict(at=at), "in_progress": dict(at=at), "stopped": dict(at=at), "goodbye": {},
         "no_workout": {}, "no_exercises": dict(equipment=[]), "reprompt": dict(at=None),
+        "rest_heart": dict(seconds=15, next=at), "safety": {}, "tempo_set": dict(slower=True),
+        "tempo_limit": dict(slower=False), "easier": dict(exercise="i_y_t"), "harder": dict(exercise="i_y_t"),
+        "cant_do": dict(exercise="i_y_t", swaps=["Scapular Push Ups"]), "muscles": dict(exercise="i_y_t"),
+        "whats_next": dict(at=at), "last_move": {}, "time_left": dict(minutes=4, sets=9),
+        "pain": dict(exercise="i_y_t", in_workout=True), "pain_reprompt": {},
+        "equipment_set": dict(equipment=["band", "trx"]), "equipment_later": dict(equipment=["dumbbells"]),
     }
+    missing = set(speech._render) - set(samples) - {
+        "history", "history_none", "pair_code", "unpaired", "wearable_unavailable", "recovery_set",
+        "recovery_range", "age_set", "age_range", "heart_rate_high", "heart_rate_recovered", "save_failed",
+        "upload_offer", "upload_offer_reprompt", "upload_queued", "upload_declined", "upload_already",
+        "upload_nothing", "upload_not_queued", "link_account", "uploads_unavailable", "storage_down",
+        "heart_check", "what_now", "welcome_back_resume"}
+    assert missing == set(), f"prompts never rendered by this test: {sorted(missing)}"
     for key, params in samples.items():
         ssml = speech.ssml([say(key, **params)])
         assert check(ssml) == [] and to_text(ssml).strip(), key
@@ -121,10 +150,10 @@ def test_content_numbers_are_said_as_words(speech: Speech, coach, content) -> No
             set_rest=30),
         say("round", round=1, rounds=2), say("exercise", at=at), say("count", reps_min=8, reps_max=12),
         say("rest", seconds=30, next=at), say("status", at=at, started=True), say("continue", at=rest_at),
-        say("finished", workout="Full Upper Back Session", rounds=1, days_per_week=5),
+        say("finished", workout="Full Upper Back Session", sets=18, minutes=14, week=1, days_per_week=5),
         say("explain", exercise="single_arm_kettlebell_row"),
     ]
     text = to_text(speech.ssml(prompts_))
     assert not re.search(r"\d", re.sub(r"\[\d+ s\]", "", text)), text  # '[12 s]' marks a silence
     assert "Set one of three. Eight to twelve reps." in text and "thirty second rest between sets" in text
-    assert "three sets of eight to ten reps each arm" in text and "five days a week" in text
+    assert "three sets of eight to ten reps each arm" in text and "of five this week" in text

@@ -1,0 +1,89 @@
+"""Counting in time with the move, and rests that count down: the beats of a set or a rest, from which both the
+SSML and the moment each rep is counted are made (one source for the voice and for any screen that counts).
+
+A rep is said through its phases the first two times ("pull… hold… back… one"), then by its number at the end
+of each rep, at the person's tempo. Longer sets get one cue halfway and "last three" near the end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from skill.speech import prompts as p
+from skill.speech.timing import SECONDS_PER_WORD, estimate_seconds, silence
+from skill.speech.words import number_words
+
+PHASED_REPS = 2  # reps said through their phases before the count is numbers only
+CUE_FROM_REPS = 8  # sets this long get a cue halfway
+LAST_THREE_FROM_REPS = 6
+
+
+@dataclass(frozen=True)
+class Beat:
+    """Something said (escaped SSML text, may be empty) and the silence after it; `rep` > 0 when the text is the
+    count of that rep."""
+
+    text: str = ""
+    pause: float = 0.0
+    rep: int = 0
+
+
+def count_beats(phases: tuple[tuple[str, float], ...], reps_min: int, reps_max: int, tempo: int = 100,
+                cue: str = "") -> list[Beat]:
+    scale = tempo / 100
+    rep_seconds = sum(seconds for _, seconds in phases) * scale
+    beats = [Beat(p.COUNT_START)]
+    for n in range(1, reps_max + 1):
+        if n == reps_min + 1:
+            beats.append(Beat(p.COUNT_MORE))
+        if reps_min == reps_max >= LAST_THREE_FROM_REPS and n == reps_max - 2:
+            beats.append(Beat(p.LAST_THREE))
+        if cue and reps_max >= CUE_FROM_REPS and n == reps_max // 2 + 1:
+            beats.append(Beat(cue))
+        said = number_words(n)
+        said_seconds = estimate_seconds(said)
+        if n <= PHASED_REPS:
+            for k, (word, seconds) in enumerate(phases):
+                gap = seconds * scale - SECONDS_PER_WORD - (said_seconds if k == len(phases) - 1 else 0)
+                beats.append(Beat(word, max(0.1, gap)))
+            beats.append(Beat(said, rep=n))
+        else:
+            beats.append(Beat("", max(0.1, rep_seconds - said_seconds)))
+            beats.append(Beat(said, rep=n))
+    return beats
+
+
+def rest_beats(seconds: int, opening: str, ends: bool) -> list[Beat]:
+    """A rest of `seconds` after `opening` (what to do now, what comes next): time called every ten seconds; it
+    ends with a count-in and "go" when the workout goes straight on, or with "time's up" when the response ends
+    there (the person says next; never "go" and then "say next")."""
+    beats = [Beat(opening)]
+    elapsed = estimate_seconds(opening)
+    marks = [m for m in range(10 * ((int(seconds) - 1) // 10), 0, -10) if seconds - m >= 5]
+    countdown = [] if ends or seconds < 5 else [3, 2, 1]
+    for mark in marks:
+        said = p.REST_MARK.format(seconds=number_words(mark))
+        beats[-1] = Beat(beats[-1].text, beats[-1].pause + max(0.0, seconds - mark - elapsed))
+        beats.append(Beat(said))
+        elapsed = max(elapsed, seconds - mark) + estimate_seconds(said)
+    for n in countdown:
+        beats[-1] = Beat(beats[-1].text, beats[-1].pause + max(0.0, seconds - n - elapsed))
+        beats.append(Beat(number_words(n)))
+        elapsed = max(elapsed, seconds - n) + SECONDS_PER_WORD
+    beats[-1] = Beat(beats[-1].text, beats[-1].pause + max(0.0, seconds - elapsed))
+    beats.append(Beat(p.REST_OVER if ends else p.REST_END))
+    return beats
+
+
+def ssml(beats: list[Beat]) -> str:
+    return " ".join(filter(None, (b.text + silence(b.pause) for b in beats)))
+
+
+def rep_times(beats: list[Beat]) -> list[tuple[int, float]]:
+    """(rep, seconds from the start of the beats) at which each rep's number begins to be said."""
+    out, at = [], 0.0
+    for beat in beats:
+        if beat.rep:
+            out.append((beat.rep, at))
+        at += estimate_seconds(beat.text) + beat.pause
+    return out
