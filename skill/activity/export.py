@@ -27,9 +27,13 @@ def fit_mapping() -> dict[str, dict[str, Any]]:
         return tomllib.load(f)["exercise"]
 
 
-def fit_names(exercise_id: str, part_index: int) -> tuple[str, str]:
-    """(exercise_category, category_subtype) as FIT profile names for one set."""
+def fit_names(exercise_id: str, part_index: int, step: str = "") -> tuple[str, str]:
+    """(exercise_category, category_subtype) as FIT profile names for one set; a progression (`step`) with a
+    name of its own in Garmin's profile (fit.toml `[exercise.<id>.steps]`) is named so."""
     entry = fit_mapping()[exercise_id]
+    named = entry.get("steps", {}).get(step) if step else None
+    if named:
+        return named.get("category", entry["category"]), named["subtype"]
     subtype = entry["subtypes"][part_index] if "subtypes" in entry else entry["subtype"]
     return entry["category"], subtype
 
@@ -80,7 +84,7 @@ def to_fit(log: dict[str, Any], samples: list[tuple[int, int]] = ()) -> bytes:
         message.duration = done["duration_ms"] / 1000
         message.message_index = index
         if done["kind"] == "move":
-            category, subtype = fit_names(done["exercise"], done["part_index"])
+            category, subtype = fit_names(done["exercise"], done["part_index"], done.get("step", ""))
             message.set_type = pt.SetType.ACTIVE
             message.repetitions = done["reps"]
             message.category = [pt.ExerciseCategory[category.upper()].value]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
+from skill.engine.coaching import Coaching
 from skill.engine.effects import Effect
-from skill.engine.record import HistoryEntry
+from skill.engine.record import HistoryEntry, PersonRecord
 from skill.engine.rest import Vitals
 from skill.engine.script import Prompt
 from skill.engine.state import WorkoutState
@@ -36,6 +37,11 @@ class Cmd(StrEnum):
     UPLOAD = "upload"
     YES = "yes"
     NO = "no"
+    WEEK = "week"  # "how am I doing this week?"
+    EASY = "easy"  # "that was easy"
+    EASIER = "easier"  # "make it easier"
+    REMIND = "remind"  # "remind me to work out on weekdays at seven"
+    STOP_REMINDING = "stop_reminding"
 
 
 @dataclass(frozen=True)
@@ -43,7 +49,7 @@ class Command:
     name: Cmd
     workout: str = ""  # START: the workout id ("" for the default)
     equipment: tuple[str, ...] = ()  # START: what the person has ("" = everything)
-    exercise: str = ""  # EXPLAIN: the exercise id, when the words matched one
+    exercise: str = ""  # EXPLAIN, EASY, EASIER: the exercise id, when the words matched one
     heard: str = ""  # EXPLAIN: the words heard, when they matched none
     new_session: bool = False  # the first request of a session ("Alexa, ask back coach to ...")
     vitals: Vitals | None = None  # the paired wearable's recent heart rate, when there is one
@@ -52,6 +58,12 @@ class Command:
     history: tuple[HistoryEntry, ...] = ()  # HISTORY: the workouts on record
     upload_service: str = ""  # where finished workouts can be sent ("strava", "fitbit"; "" when not set up)
     linked: bool = False  # the person has linked their account with that service
+    # Coaching over weeks: what the record holds (every command), whose voice it is, and what a request carried.
+    coaching: Coaching = field(default_factory=Coaching)
+    person: bool = False  # a recognised voice with a profile of its own
+    shared: PersonRecord | None = None  # YES to taking over the shared history: the shared profile's record
+    days: str = ""  # REMIND: "weekdays", "daily", "weekends" ("" = the plan's days)
+    minute: int | None = None  # REMIND: minutes after midnight, when a time was heard
 
 
 @dataclass(frozen=True)
@@ -65,4 +77,5 @@ class Outcome:
     reprompt: tuple[Prompt, ...] = ()
     end_session: bool = False
     effects: tuple[Effect, ...] = ()
-    card: str = ""  # a card for the Alexa app: "link_account"
+    card: str = ""  # a card for the Alexa app: "link_account", "reminders_permission", "summary"
+    card_lines: tuple[Prompt, ...] = ()  # "summary": what the card says, one line each

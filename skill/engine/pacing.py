@@ -38,7 +38,8 @@ def play(
         return tails.setdefault(j, tail(plan, j, offer_to))
 
     while i < len(plan.steps):
-        group, next_praise = step_prompts(plan, i, first=i == index, teach=teach, praise=praise)
+        group, next_praise = step_prompts(plan, i, first=i == index, teach=teach, praise=praise,
+                                          variants=command.coaching.steps if command is not None else None)
         group_cost = coach.measure(group)
         total = cost + group_cost + coach.measure(closing_after(i + 1))
         if packed and (total.chars > coach.budget.max_chars or total.seconds > coach.budget.max_seconds):

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from skill.engine.plan import LETTER, MOVE, REST, Plan
 from skill.engine.script import Prompt, say
 from skill.engine.views import where
 
 
-def step_prompts(plan: Plan, i: int, first: bool, teach: bool, praise: int) -> tuple[list[Prompt], int]:
-    """The prompts of step `i` (the first of a response when `first`), and the praise count after it."""
+def step_prompts(plan: Plan, i: int, first: bool, teach: bool, praise: int,
+                 variants: Mapping[str, str] | None = None) -> tuple[list[Prompt], int]:
+    """The prompts of step `i` (the first of a response when `first`), and the praise count after it.
+
+    `variants`: exercise id -> the progression the person does it with (pause reps, slow lowering...): said as
+    each set starts, and passed to the count, which counts that way."""
     step = plan.steps[i]
+    variant = (variants or {}).get(step.exercise_id, "")
     if step.kind == REST:
         following = plan.steps[i + 1] if i + 1 < len(plan.steps) else None
         nxt = where(plan, i + 1) if following else None
@@ -24,12 +31,15 @@ def step_prompts(plan: Plan, i: int, first: bool, teach: bool, praise: int) -> t
     if new_set:
         out.append(say("exercise", at=where(plan, i)))
         out.append(say("cue", exercise=step.exercise_id, full=full_cues))
+        if variant:
+            out.append(say("step_cue", step=variant))
     if step.part_kind == LETTER:
         out.append(say("letter", exercise=step.exercise_id, index=step.part, letter=step.part_label,
                        cue=not (new_set and full_cues and step.part == 0)))
     elif step.part_kind:
         out.append(say("part", kind=step.part_kind, label=step.part_label, switch=not new_set))
-    out.append(say("count", reps_min=step.reps_min, reps_max=step.reps_max))
+    counted = {"variant": variant} if variant else {}
+    out.append(say("count", reps_min=step.reps_min, reps_max=step.reps_max, **counted))
     if step.part == step.parts - 1:
         praise += 1
         out.append(say("praise", n=praise))

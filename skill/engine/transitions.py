@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from skill.engine import account, answers, workout
+from skill.engine import account, answers, profiles, progress, reminders, week_answers, workout
+from skill.engine.coaching import ADOPT, PROGRESS, REMINDER
 from skill.engine.commands import Cmd, Command, Outcome
 from skill.engine.state import DOING, FINISHED, OFFERED, PAUSED, PLAYING, QUEUED, READY, WorkoutState
 from skill.engine.timeline import is_stale
@@ -73,6 +74,20 @@ def not_linked(coach: Coach, state: State, command: Command, now_ms: int) -> boo
     return not command.linked
 
 
+def offer_is(kind: str) -> Condition:
+    """The coach's open question (kept in the record) is of this kind."""
+    def condition(coach: Coach, state: State, command: Command, now_ms: int) -> bool:
+        return command.coaching.offer is not None and command.coaching.offer.kind == kind
+
+    condition.__name__ = f"{kind}_offer_open"
+    return condition
+
+
+def first_visit_of_a_voice(coach: Coach, state: State, command: Command, now_ms: int) -> bool:
+    """A recognised voice with nothing of its own yet, never asked about the shared history."""
+    return command.person and not command.coaching.adopt_offered and not command.history and state is None
+
+
 # -- the table -------------------------------------------------------------------------------------------
 
 def _workout_command(*rows: Row) -> tuple[Row, ...]:
@@ -82,6 +97,7 @@ def _workout_command(*rows: Row) -> tuple[Row, ...]:
 
 TABLE: dict[Cmd, tuple[Row, ...]] = {
     Cmd.LAUNCH: (
+        Row(frozenset({NONE}), profiles.offer_adopt, first_visit_of_a_voice),
         Row(frozenset({NONE, FINISHED}), answers.welcome),
         Row(ANY, workout.offer_resume, stale),
         Row(ANY, workout.welcome_back),
@@ -116,13 +132,25 @@ TABLE: dict[Cmd, tuple[Row, ...]] = {
         Row(ANY, account.upload),
     ),
     Cmd.YES: (
+        Row(ANY, progress.accept, offer_is(PROGRESS)),
+        Row(ANY, reminders.create, offer_is(REMINDER)),
+        Row(ANY, profiles.adopt, offer_is(ADOPT)),
         Row(frozenset({FINISHED}), account.upload, offer_open),
         Row(ANY, answers.fallback),  # a yes that answers no question
     ),
     Cmd.NO: (
+        Row(ANY, progress.not_yet, offer_is(PROGRESS)),
+        Row(ANY, reminders.declined, offer_is(REMINDER)),
+        Row(ANY, profiles.fresh_start, offer_is(ADOPT)),
         Row(frozenset({FINISHED}), account.decline, offer_open),
         Row(ANY, answers.fallback),
     ),
+    # Coaching over weeks (issue 17).
+    Cmd.WEEK: (Row(ANY, week_answers.week),),
+    Cmd.EASY: (Row(ANY, progress.easy),),
+    Cmd.EASIER: (Row(ANY, progress.easier),),
+    Cmd.REMIND: (Row(ANY, reminders.offer),),
+    Cmd.STOP_REMINDING: (Row(ANY, reminders.cancel),),
 }
 
 

@@ -101,6 +101,9 @@ class Speech:
             "uploads_unavailable": lambda a: _t(p.UPLOADS_UNAVAILABLE),
             "reprompt": self._reprompt,
         }
+        from skill.speech.coaching import renderers
+
+        self._render.update(renderers(self))  # coaching over weeks (issue 17)
 
     # -- public --------------------------------------------------------------------------------------
 
@@ -117,6 +120,12 @@ class Speech:
 
     def ssml(self, prompts: Sequence[Prompt]) -> str:
         return SPEAK_OPEN + self.fragment(prompts) + SPEAK_CLOSE
+
+    def card_text(self, prompts: Sequence[Prompt]) -> str:
+        """Plain text for a card in the Alexa app: one line per prompt."""
+        from html import unescape
+
+        return "\n".join(unescape(self.piece(prompt)) for prompt in prompts)
 
     def measure(self, prompts: Sequence[Prompt]) -> Cost:
         text = self.fragment(prompts)
@@ -180,6 +189,12 @@ class Speech:
     def _count(self, a: dict[str, Any]) -> str:
         """Counts the reps at REP_SECONDS each: the number, then silence for the rest of the rep."""
         gap = REP_SECONDS - SECONDS_PER_WORD
+        how = self.content.guide.progressions().get(a.get("variant", ""))
+        if how is not None and how.count:  # pause reps say hold at the squeeze; slow lowering counts the way back
+            word = p.COUNT_HOLD if how.count == "hold" else p.COUNT_LOWER
+            counts = [f"{number_words(n)}{silence(gap / 2)} {word}{silence(gap / 2)}"
+                      for n in range(1, a["reps_min"] + 1)]
+            return escape(p.COUNT_START) + " " + " ".join(counts)
         counts = [f"{number_words(n)}{silence(gap)}" for n in range(1, a["reps_min"] + 1)]
         if a["reps_max"] > a["reps_min"]:
             counts.append(escape(p.COUNT_MORE))
