@@ -43,9 +43,13 @@ def fit_mapping() -> dict[str, dict[str, Any]]:
         return tomllib.load(f)["exercise"]
 
 
-def fit_names(exercise_id: str, part_index: int) -> tuple[str, str]:
-    """(exercise_category, category_subtype) as FIT profile names for one set."""
+def fit_names(exercise_id: str, part_index: int, step: str = "") -> tuple[str, str]:
+    """(exercise_category, category_subtype) as FIT profile names for one set; a progression (`step`) with a
+    name of its own in Garmin's profile (fit.toml `[exercise.<id>.steps]`) is named so."""
     entry = fit_mapping()[exercise_id]
+    named = entry.get("steps", {}).get(step) if step else None
+    if named:
+        return named.get("category", entry["category"]), named["subtype"]
     subtype = entry["subtypes"][part_index] if "subtypes" in entry else entry["subtype"]
     return entry["category"], subtype
 
@@ -82,7 +86,7 @@ def to_fit(log: dict[str, Any], samples: list[tuple[int, int]] = ()) -> bytes:
             "duration": set_ms(done) / 1000, "message_index": index, "set_type": "rest",
         }
         if done["kind"] == "move":
-            category, subtype = fit_names(done["exercise"], done["part_index"])
+            category, subtype = fit_names(done["exercise"], done["part_index"], done.get("step", ""))
             message.update(set_type="active", repetitions=done["reps"], category=[category],
                            category_subtype=[_subtype_value(category, subtype)])
         encoder.on_mesg(mesg["SET"], message)

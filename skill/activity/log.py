@@ -29,6 +29,7 @@ class LoggedSet:
     reps: int
     start_ms: int
     duration_ms: int
+    step: str = ""  # the progression the move was done with (pause reps...), "" as first taught
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,9 @@ class WorkoutLog:
         return data
 
 
-def build_log(plan: Plan, state: WorkoutState, status: str) -> WorkoutLog | None:
-    """The log of `state`'s workout, or None when not one move of it was done."""
+def build_log(plan: Plan, state: WorkoutState, status: str, steps: dict[str, str] | None = None) -> WorkoutLog | None:
+    """The log of `state`'s workout, or None when not one move of it was done; `steps`: the progression each
+    exercise was done with."""
     sets: list[LoggedSet] = []
     clock = state.started_at_ms
     for done in done_steps(plan, state):
@@ -68,6 +70,7 @@ def build_log(plan: Plan, state: WorkoutState, status: str) -> WorkoutLog | None
             kind=step.kind, exercise=step.exercise_id, name=step.display_name, round=step.round, set=step.set,
             part=step.part_label, part_kind=step.part_kind, part_index=step.part,
             reps=step.reps_min if step.kind == MOVE else 0, start_ms=start, duration_ms=length,
+            step=(steps or {}).get(step.exercise_id, "") if step.kind == MOVE else "",
         ))
     if not any(s.kind == MOVE for s in sets):
         return None

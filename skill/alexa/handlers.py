@@ -9,9 +9,9 @@ from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractR
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name, is_request_type
 from ask_sdk_model import Response
-from ask_sdk_model.ui import LinkAccountCard
+from ask_sdk_model.ui import AskForPermissionsConsentCard, LinkAccountCard, SimpleCard
 
-from skill.alexa.requests import number_slot, slot, user_key
+from skill.alexa.requests import number_slot, slot, time_slot, user_key
 from skill.alexa.turns import TurnRunner
 from skill.content.lookup import find_equipment, find_exercise, find_workout
 from skill.content.schema import Content
@@ -42,12 +42,16 @@ SIMPLE_INTENTS: dict[str, Cmd] = {
     "UploadWorkoutIntent": Cmd.UPLOAD,
     "AMAZON.YesIntent": Cmd.YES,
     "AMAZON.NoIntent": Cmd.NO,
+    "WeekProgressIntent": Cmd.WEEK,
+    "StopRemindersIntent": Cmd.STOP_REMINDING,
 }
+EXERCISE_INTENTS: dict[str, Cmd] = {"MoveEasyIntent": Cmd.EASY, "MakeItEasierIntent": Cmd.EASIER}
 NUMBER_INTENTS: dict[str, tuple[Cmd, str]] = {
     "SetRecoveryHeartRateIntent": (Cmd.SET_RECOVERY, "BPM"),
     "SetAgeIntent": (Cmd.SET_AGE, "AGE"),
 }
-SLOT_INTENTS = ("StartWorkoutIntent", "ExplainExerciseIntent", *NUMBER_INTENTS)
+SLOT_INTENTS = ("StartWorkoutIntent", "ExplainExerciseIntent", "SetReminderIntent", *NUMBER_INTENTS,
+                *EXERCISE_INTENTS)
 HANDLED_INTENTS = frozenset(SIMPLE_INTENTS) | frozenset(SLOT_INTENTS)
 
 
@@ -82,6 +86,10 @@ def respond(handler_input: HandlerInput, speech: Speech, outcome: Outcome) -> Re
         builder.speak(speech.ssml(outcome.speech))
     if outcome.card == "link_account":
         builder.set_card(LinkAccountCard())
+    elif outcome.card == "reminders_permission":
+        builder.set_card(AskForPermissionsConsentCard(permissions=[prompts.REMINDERS_PERMISSION_NAME]))
+    elif outcome.card == "summary" and outcome.card_lines:
+        builder.set_card(SimpleCard(title=prompts.CARD_TITLE, content=speech.card_text(outcome.card_lines)))
     if not outcome.end_session and outcome.reprompt:
         builder.ask(speech.ssml(outcome.reprompt))
     builder.set_should_end_session(outcome.end_session)
@@ -122,6 +130,26 @@ def _explain_command(content: Content) -> Callable[[HandlerInput], Command]:
     return command
 
 
+def _exercise_command(content: Content) -> Callable[[HandlerInput], Command]:
+    """"That was easy" / "make it easier", about the move under way or a named one."""
+    def command(handler_input: HandlerInput) -> Command:
+        value = slot(handler_input, "EXERCISE")
+        found = value.resolved_id if value.resolved_id in content.exercises else ""
+        if not found and value.spoken:
+            match = find_exercise(content, value.spoken)
+            found = match.id if match else ""
+        return Command(EXERCISE_INTENTS[get_intent_name(handler_input)], exercise=found)
+
+    return command
+
+
+def _remind_command(handler_input: HandlerInput) -> Command:
+    days = slot(handler_input, "DAYS")
+    chosen = days.resolved_id or {"weekdays": "weekdays", "every day": "daily", "daily": "daily",
+                                  "weekends": "weekends"}.get(days.spoken.lower(), "")
+    return Command(Cmd.REMIND, days=chosen, minute=time_slot(handler_input, "TIME"))
+
+
 def _number_command(handler_input: HandlerInput) -> Command:
     name, slot_name = NUMBER_INTENTS[get_intent_name(handler_input)]
     return Command(name, number=number_slot(handler_input, slot_name))
@@ -138,6 +166,8 @@ def request_handlers(turns: TurnRunner, speech: Speech, content: Content) -> lis
         handler(_intent_is(["ExplainExerciseIntent"]), _explain_command(content)),
         handler(_intent_is(SIMPLE_INTENTS), lambda hi: Command(SIMPLE_INTENTS[get_intent_name(hi)])),
         handler(_intent_is(NUMBER_INTENTS), _number_command),
+        handler(_intent_is(EXERCISE_INTENTS), _exercise_command(content)),
+        handler(_intent_is(["SetReminderIntent"]), _remind_command),
         # An intent this skill does not know (a model newer than the code, or a malformed request).
         handler(is_request_type("IntentRequest"), lambda hi: Command(Cmd.FALLBACK)),
     ]

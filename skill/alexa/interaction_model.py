@@ -46,7 +46,9 @@ def build_models(source: dict[str, Any], content: Content) -> dict[str, dict[str
         model = json.loads(json.dumps(source))
         language = model["interactionModel"]["languageModel"]
         language["invocationName"] = INVOCATION_NAME
-        language["types"] = slot_types(content)
+        generated = slot_types(content)
+        names = {t["name"] for t in generated}  # types the source model defines itself (REMINDER_DAYS) stay
+        language["types"] = generated + [t for t in language.get("types", []) if t["name"] not in names]
         models[locale] = model
     return models
 

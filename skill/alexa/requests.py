@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import IntentRequest
@@ -51,20 +53,44 @@ def request_time_ms(handler_input: HandlerInput) -> int:
     return int(timestamp.timestamp() * 1000)
 
 
-def record_key(handler_input: HandlerInput) -> str:
-    """Whose record a request reads and writes: the Alexa user id, as every release has keyed it."""
-    system = handler_input.request_envelope.context.system if handler_input.request_envelope.context else None
-    user_id = system.user.user_id if system and system.user else ""
+def _system(handler_input: HandlerInput) -> Any:
+    return handler_input.request_envelope.context.system if handler_input.request_envelope.context else None
+
+
+def _user_id(handler_input: HandlerInput) -> str:
+    system = _system(handler_input)
+    return (system.user.user_id or "") if system and system.user else ""
+
+
+def person_id(handler_input: HandlerInput) -> str:
+    """The recognised speaker (context.System.person.personId: a voice whose owner turned on personalisation),
+    or "" for anyone else, who uses the account's shared profile."""
+    system = _system(handler_input)
+    person = getattr(system, "person", None) if system else None
+    return (person.person_id or "") if person is not None else ""
+
+
+def shared_record_key(handler_input: HandlerInput) -> str:
+    """The account's shared profile: the Alexa user id, as every release has keyed it (nothing moves)."""
+    user_id = _user_id(handler_input)
     if not user_id:
         raise ValueError("the request names no user")
     return user_id
 
 
+def record_key(handler_input: HandlerInput) -> str:
+    """Whose record a request reads and writes: a recognised voice's own, or the account's shared one."""
+    shared = shared_record_key(handler_input)
+    person = person_id(handler_input)
+    return f"{shared}#person#{person}" if person else shared
+
+
 def person_key(handler_input: HandlerInput) -> str:
-    """A one-way hash of the Alexa user id: how wearable data refers to a person."""
-    system = handler_input.request_envelope.context.system if handler_input.request_envelope.context else None
-    user_id = system.user.user_id if system and system.user else ""
-    return hashlib.sha256((user_id or "").encode()).hexdigest()
+    """A one-way hash of whose data it is (the Alexa user id, and the recognised voice when there is one): how
+    logs, uploads and wearable data refer to a person. Without a voice it is the hash every release used."""
+    user_id = _user_id(handler_input)
+    person = person_id(handler_input)
+    return hashlib.sha256((f"{user_id}#person#{person}" if person else user_id).encode()).hexdigest()
 
 
 def user_key(handler_input: HandlerInput) -> str:
@@ -73,6 +99,52 @@ def user_key(handler_input: HandlerInput) -> str:
 
 
 def access_token(handler_input: HandlerInput) -> str:
-    """The access token of the account the person linked to the skill ("" when none is linked)."""
-    system = handler_input.request_envelope.context.system if handler_input.request_envelope.context else None
+    """The access token of the account the person linked to the skill ("" when none is linked); with
+    personalisation, a recognised voice links its own account."""
+    system = _system(handler_input)
+    person = getattr(system, "person", None) if system else None
+    if person is not None and person.person_id:
+        return person.access_token or ""
     return (system.user.access_token or "") if system and system.user else ""
+
+
+def alexa_api(handler_input: HandlerInput) -> tuple[str, str]:
+    """Where the skill reaches Alexa's APIs for this request, and the token for them (apiEndpoint,
+    apiAccessToken); ("", "") when the request carries none."""
+    system = _system(handler_input)
+    if system is None:
+        return "", ""
+    return system.api_endpoint or "", system.api_access_token or ""
+
+
+_HOURS = {w: n for n, w in enumerate(("twelve", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+                                      "ten", "eleven"))}
+_MINUTES = {"o'clock": 0, "oclock": 0, "fifteen": 15, "thirty": 30, "forty five": 45, "half past": 30}
+
+
+def time_slot(handler_input: HandlerInput, name: str) -> int | None:
+    """An AMAZON.TIME slot as minutes after midnight: Alexa sends "07:00" or "19:30"; words ("seven", "seven
+    thirty pm") are read too. An hour without a.m. or p.m. from one to four means the afternoon; otherwise the
+    morning (the answer says which, so the person can put it right). None when no time was heard."""
+    spoken = slot(handler_input, name).spoken.lower().replace(".", "")
+    if not spoken:
+        return None
+    clock = re.fullmatch(r"(\d{1,2}):(\d{2})", spoken)
+    if clock:
+        hour, minute = int(clock.group(1)), int(clock.group(2))
+        return hour * 60 + minute if hour < 24 and minute < 60 else None
+    pm = bool(re.search(r"\b(pm|p m|in the evening|tonight)\b", spoken))
+    am = bool(re.search(r"\b(am|a m|in the morning)\b", spoken))
+    words = re.sub(r"\b(pm|p m|am|a m|in the evening|in the morning|tonight)\b", "", spoken).split()
+    if not words:
+        return None
+    first = words[0]
+    hour = int(first) if first.isdigit() and int(first) <= 12 else _HOURS.get(first)
+    if hour is None:
+        return None
+    rest = " ".join(words[1:])
+    minute = _MINUTES.get(rest, int(rest) if rest.isdigit() and int(rest) < 60 else 0)
+    hour %= 12
+    if pm or (not am and 1 <= hour <= 4):
+        hour += 12
+    return hour * 60 + minute

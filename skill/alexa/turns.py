@@ -12,11 +12,28 @@ from dataclasses import replace
 from ask_sdk_core.handler_input import HandlerInput
 
 from skill.activity.log import build_log
-from skill.alexa.requests import access_token, person_key, record_key, request_time_ms, user_key
+from skill.alexa.requests import (
+    access_token,
+    alexa_api,
+    person_id,
+    person_key,
+    record_key,
+    request_time_ms,
+    shared_record_key,
+    user_key,
+)
 from skill.engine.bookkeeping import recorded
 from skill.engine.coach import Coach
+from skill.engine.coaching import ADOPT
 from skill.engine.commands import Cmd, Command, Outcome
-from skill.engine.effects import Unpaired, UploadRequested, WorkoutAbandoned, WorkoutFinished
+from skill.engine.effects import (
+    RemindersCancelled,
+    RemindersRequested,
+    Unpaired,
+    UploadRequested,
+    WorkoutAbandoned,
+    WorkoutFinished,
+)
 from skill.engine.history import week_start_ms
 from skill.engine.record import ABANDONED, FINISHED, PersonRecord
 from skill.engine.rest import Vitals, recovery_threshold
@@ -99,9 +116,12 @@ class TurnRunner:
     # -- what the engine needs to know ----------------------------------------------------------------------
 
     def _with_context(self, handler_input: HandlerInput, command: Command, record: PersonRecord, now: int) -> Command:
-        """Adds what the record says, a pairing code to speak, the recent heart rate for rests, and the upload
-        service."""
-        command = self._from_record(command, record, now)
+        """Adds what the record says, a pairing code to speak, the recent heart rate for rests, whose voice it is,
+        and the upload service."""
+        command = replace(self._from_record(command, record, now), person=bool(person_id(handler_input)))
+        offer = record.coaching.offer
+        if command.name is Cmd.YES and offer is not None and offer.kind == ADOPT:
+            command = replace(command, shared=self._shared(handler_input))
         if self.upload_service and command.name in UPLOADING:
             command = replace(command, upload_service=self.upload_service, linked=bool(access_token(handler_input)))
         return self._from_services(handler_input, command, record, now)
@@ -115,9 +135,7 @@ class TurnRunner:
             known_equipment=record.settings.equipment,
             week_count=sum(1 for h in record.history if h.status == FINISHED and h.finished_at_ms >= week),
         )
-        if command.name is Cmd.HISTORY:
-            command = replace(command, history=record.history)
-        return command
+        return replace(command, history=record.history, coaching=record.coaching)
 
     def _from_services(self, handler_input: HandlerInput, command: Command, record: PersonRecord, now: int) -> Command:
         pairing, heart = self.stores.pairing, self.stores.samples
@@ -134,6 +152,14 @@ class TurnRunner:
         except Exception as e:  # noqa: BLE001 - the wearable side is a nicety: the workout goes on without it
             log.error("wearable failed user=%s error=%s", user_key(handler_input), type(e).__name__)
         return command
+
+    def _shared(self, handler_input: HandlerInput) -> PersonRecord | None:
+        """The account's shared profile, read only when a recognised voice says yes to taking it over (once)."""
+        try:
+            return self._checked(handler_input, self.stores.records.load(shared_record_key(handler_input)), "shared")
+        except Exception as e:  # noqa: BLE001 - nothing is brought over; the person can still start fresh
+            log.error("shared record read failed user=%s error=%s", user_key(handler_input), type(e).__name__)
+            return None
 
     def _hand_over_token(self, handler_input: HandlerInput, command: Command, record: PersonRecord) -> PersonRecord:
         """At the start of a session, hands the fresh access token Alexa sent to the person's uploads still
@@ -156,9 +182,12 @@ class TurnRunner:
         fail without losing the person's place; only an upload that cannot be queued changes the answer."""
         person = person_key(handler_input)
         for effect in outcome.effects:
+            if isinstance(effect, RemindersRequested | RemindersCancelled):
+                return self._reminders(handler_input, command, outcome, effect)
+        for effect in outcome.effects:
             try:
                 if isinstance(effect, WorkoutFinished | WorkoutAbandoned):
-                    self._log_workout(person, effect)
+                    self._log_workout(person, effect, command.coaching.steps)
                 elif isinstance(effect, Unpaired) and self.stores.pairing is not None:
                     self.stores.pairing.revoke(person)
                 elif isinstance(effect, UploadRequested):
@@ -174,10 +203,39 @@ class TurnRunner:
                     return self.coach.upload_not_queued(before, command)
         return outcome
 
-    def _log_workout(self, person: str, effect: WorkoutFinished | WorkoutAbandoned) -> None:
+    def _reminders(self, handler_input: HandlerInput, command: Command, outcome: Outcome,
+                   effect: RemindersRequested | RemindersCancelled) -> Outcome:
+        """Creates or deletes the person's workout reminders with Alexa's Reminders API; what happened comes
+        back as the engine's outcome. New reminders are created before old ones go, so a failure loses none."""
+        from skill.alexa.reminders_api import RemindersApi, RemindersError, reminder_body
+        from skill.speech.prompts import REMINDER_TEXT
+
+        kept = command.coaching.reminders
+        try:
+            api = RemindersApi(*alexa_api(handler_input))
+            if isinstance(effect, RemindersCancelled):
+                for token in effect.tokens:
+                    api.delete(token)
+                return self.coach.reminders_saved(outcome, (), "", 0)
+            body = reminder_body(effect.days, effect.minute, REMINDER_TEXT,
+                                 handler_input.request_envelope.request.locale or "en-US",
+                                 request_time_ms(handler_input))
+            created = api.create(body)
+            for token in effect.replacing:
+                try:
+                    api.delete(token)
+                except RemindersError:
+                    log.warning("old reminder not deleted user=%s", user_key(handler_input))
+            return self.coach.reminders_saved(outcome, (created,), effect.days, effect.minute)
+        except RemindersError as e:
+            log.error("reminders failed user=%s why=%s", user_key(handler_input), e)
+            return self.coach.reminders_failed(outcome.state, command, e.failure, kept)
+
+    def _log_workout(self, person: str, effect: WorkoutFinished | WorkoutAbandoned,
+                     steps: dict[str, str] | None = None) -> None:
         plan = self.coach.plan(effect.state)
         status = FINISHED if isinstance(effect, WorkoutFinished) else ABANDONED
-        workout_log = build_log(plan, effect.state, status) if plan is not None else None
+        workout_log = build_log(plan, effect.state, status, steps) if plan is not None else None
         if workout_log is None:
             return
         if status == ABANDONED:

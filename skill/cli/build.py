@@ -197,9 +197,9 @@ def stage(folder: Path, requirements: Path | None, sources: dict[str, Path], sou
     Lambda's code folder is read-only, so a module without bytecode is compiled again at every cold start:
     everything here is compiled by the CPython minor version of the template's runtime, with hash-based
     bytecode that is never checked against its source (`unchecked-hash`) and file names as Lambda sees them,
-    so the bytes do not depend on when or where the build ran. With `sourceless`, dependencies ship their
-    bytecode alone (their source is on PyPI, pinned by hash) to keep the zip small; the skill keeps its source
-    for readable tracebacks."""
+    so the bytes do not depend on when or where the build ran. With `sourceless`, modules ship their bytecode
+    alone to keep the zip within 3 MB (dependencies' source is on PyPI, pinned by hash; the skill's is in this
+    repository: a traceback on Lambda names the file and line); only the entry modules at the root keep theirs."""
     python = python or runtime_interpreter()
     folder.mkdir(parents=True, exist_ok=True)
     if requirements is not None:
@@ -220,7 +220,13 @@ def stage(folder: Path, requirements: Path | None, sources: dict[str, Path], sou
     for name, path in sources.items():
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, folder / name)
-    _compile(python, folder, [folder / name for name in sorted(sources) if name.endswith(".py")], legacy=False)
+    entries = [folder / name for name in sorted(sources) if name.endswith(".py") and "/" not in name]
+    modules = [folder / name for name in sorted(sources) if name.endswith(".py") and "/" in name]
+    _compile(python, folder, entries, legacy=False)
+    _compile(python, folder, modules, legacy=sourceless)
+    if sourceless:
+        for module in modules:
+            module.unlink()
     _compile(python, folder, installed, legacy=sourceless)
     if sourceless:
         for path in installed:

@@ -80,9 +80,13 @@ class Chat:
         wearable: WearableLink | None = None,
         access_token: str = "",
         uploads: Callable[[], list[str]] | None = None,
+        person: str = "",
+        api_endpoint: str = envelopes.NO_API,
     ) -> None:
         """`access_token` plays the account the person linked; `uploads` runs the uploads that are due after
-        each turn and says what happened, as the deployed upload worker would."""
+        each turn and says what happened, as the deployed upload worker would; `person` plays a voice Alexa
+        recognises (a person id in each request; "" for an unrecognised one); `api_endpoint` is the apiEndpoint
+        the requests name (Alexa's APIs, or a local stand-in)."""
         self.skill = skill
         self.nlu = nlu
         self.content = content
@@ -102,6 +106,8 @@ class Chat:
         self.wearable = wearable
         self.access_token = access_token
         self.uploads = uploads
+        self.person = envelopes.person_id(person) if person else ""
+        self.api_endpoint = api_endpoint
         self._serializer = DefaultSerializer()
 
     # -- time ----------------------------------------------------------------------------------------
@@ -116,6 +122,13 @@ class Chat:
         if barge_in is not None:
             return self.last_start + barge_in
         return self.last_start + self.last_seconds + GAP_SECONDS
+
+    def speaker(self, person: str) -> None:
+        """Who speaks next: a recognised voice by name, or "" for one Alexa does not recognise. A new voice
+        starts a new session, as on an Echo."""
+        self.person = envelopes.person_id(person) if person else ""
+        self.session_open = False
+        self.session_id = ""
 
     def wait(self, seconds: float) -> None:
         """Let simulated time pass without speaking (a long pause, a new day)."""
@@ -176,6 +189,7 @@ class Chat:
         envelope = envelopes.envelope(
             request, user=self.user, device=self.device, session_id=self.session_id,
             new_session=new_session, attributes=self.attributes, access_token=self.access_token,
+            person=self.person, api_endpoint=self.api_endpoint,
         )
         request_envelope = self._serializer.deserialize(json.dumps(envelope), RequestEnvelope)
         response = self._serializer.serialize(self.skill.invoke(request_envelope, None))

@@ -8,6 +8,7 @@ from typing import Any
 
 LOCAL_SKILL_ID = "amzn1.ask.skill.00000000-0000-4000-8000-backc0ach000"
 API_ENDPOINT = "https://api.amazonalexa.com"
+NO_API = "http://127.0.0.1:9"  # the local Echo's apiEndpoint: no Alexa APIs here (a call is refused at once)
 
 
 def timestamp(epoch_seconds: float) -> str:
@@ -17,6 +18,11 @@ def timestamp(epoch_seconds: float) -> str:
 
 def user_id(name: str) -> str:
     return f"amzn1.ask.account.{name}"
+
+
+def person_id(name: str) -> str:
+    """A recognised voice (personalisation on): Alexa's person ids look like this."""
+    return f"amzn1.ask.person.{name}"
 
 
 def device_id(name: str) -> str:
@@ -82,12 +88,29 @@ def envelope(
     attributes: dict[str, Any] | None = None,
     skill_id: str = LOCAL_SKILL_ID,
     access_token: str = "",
+    person: str = "",
+    api_endpoint: str = API_ENDPOINT,
+    permissions: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """`access_token`: what Alexa sends for an account the person linked to the skill."""
+    """`access_token`: what Alexa sends for an account the person linked to the skill; `person`: the person id
+    of a recognised voice (context.System.person), "" for a voice Alexa does not recognise."""
     application = {"applicationId": skill_id}
     user_part: dict[str, Any] = {"userId": user}
     if access_token:
         user_part["accessToken"] = access_token
+    system: dict[str, Any] = {
+        "application": application,
+        "user": user_part,
+        "device": {"deviceId": device, "supportedInterfaces": {}},
+        "apiEndpoint": api_endpoint,
+        "apiAccessToken": "local-" + uuid.uuid4().hex,
+    }
+    if person:
+        system["person"] = {"personId": person}
+        if access_token:
+            system["person"]["accessToken"] = access_token
+    if permissions:
+        user_part["permissions"] = permissions
     return {
         "version": "1.0",
         "session": {
@@ -97,15 +120,7 @@ def envelope(
             "attributes": attributes or {},
             "user": user_part,
         },
-        "context": {
-            "System": {
-                "application": application,
-                "user": user_part,
-                "device": {"deviceId": device, "supportedInterfaces": {}},
-                "apiEndpoint": API_ENDPOINT,
-                "apiAccessToken": "local-" + uuid.uuid4().hex,
-            }
-        },
+        "context": {"System": system},
         "request": request,
     }
 

@@ -34,6 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     chat = commands.add_parser("chat", help="talk to the skill as you would to an Echo")
     chat.add_argument("--db", type=Path, help="SQLite file for your saved workout (default: your state directory)")
     chat.add_argument("--user", default="local-user", help="who is speaking (each user has their own workout)")
+    chat.add_argument("--person", default="", help="a voice Alexa recognises (personalisation on): that person's "
+                      "own plan and history; without it, the account's shared profile")
     chat.add_argument("--device", default="local-echo", help="which Echo is speaking")
     chat.add_argument("--realtime", action="store_true", help="use the wall clock instead of simulated time")
     chat.add_argument("--speak", action="store_true", help="speak the responses through espeak-ng")
@@ -153,6 +155,7 @@ def _chat(args: argparse.Namespace, default_db: Path) -> int:
             user=args.user, device=args.device, realtime=args.realtime, show=print, speak=args.speak,
             show_timeline=not args.no_timeline, wearable=link, access_token=tokens.get(service, ""),
             uploads=(lambda: activity.run_uploads(build_upload_worker(stores))) if service else None,
+            person=args.person,
         )
         if link is not None:
             link.pair(chat)

@@ -34,6 +34,7 @@ def load_content(directory: Path = CONTENT_DIR) -> Content:
     )
     _check_exercises(exercises, guide)
     _check_guide(guide)
+    _check_ladders(guide, content)
     _check_workouts(workouts, content)
     return content
 
@@ -130,6 +131,7 @@ def _check_voice(ex: Exercise, fail: Any) -> None:
 def _check_guide(guide: Guide) -> None:
     lines = [("guide", "frequency", guide.frequency), ("guide", "weekly_exercises", guide.weekly_exercises)]
     lines += [(f"progression '{p.id}'", "description", p.description) for p in guide.progression]
+    lines += [(f"progression '{p.id}'", "cue", p.cue) for p in guide.progression if p.cue]
     for item, field, text in lines:
         problems = voice.problems(text)
         if problems:
@@ -139,6 +141,28 @@ def _check_guide(guide: Guide) -> None:
     for field, name in names:
         if any(c in name for c in "()[]{}/0123456789"):
             raise ContentError(f"{GUIDE_FILE}: guide: field '{field}': {name!r}: no parentheses or digits in a name")
+
+
+def _check_ladders(guide: Guide, content: Content) -> None:
+    known = guide.progressions()
+    for p in guide.progression:
+        if p.count not in ("", "hold", "lower"):
+            raise ContentError(f"{GUIDE_FILE}: progression '{p.id}': field 'count': one of hold, lower or empty")
+    seen: set[str] = set()
+    for ladder in guide.ladder:
+        where = f"{GUIDE_FILE}: ladder '{ladder.exercise}'"
+        if ladder.exercise not in content.exercises:
+            raise ContentError(f"{where}: field 'exercise': unknown exercise")
+        if ladder.exercise in seen:
+            raise ContentError(f"{where}: field 'exercise': one ladder per exercise")
+        seen.add(ladder.exercise)
+        for step in ladder.steps:
+            if step not in known:
+                raise ContentError(f"{where}: field 'steps': unknown progression '{step}'")
+        if len(set(ladder.steps)) != len(ladder.steps):
+            raise ContentError(f"{where}: field 'steps': a step appears twice")
+    if guide.sessions_to_progress < 1:
+        raise ContentError(f"{GUIDE_FILE}: guide: field 'sessions_to_progress': must be at least 1")
 
 
 def _check_workouts(workouts: list[Workout], content: Content) -> None:

@@ -112,6 +112,16 @@ class Progression:
     id: str
     name: str  # how the coach names it: "pause reps"
     description: str  # one spoken line on how to do it
+    cue: str = ""  # one spoken line said as each set of an exercise done this way starts
+    count: str = ""  # how the reps are counted: "hold" (a pause at the squeeze), "lower" (a slow count back), ""
+
+
+@dataclass(frozen=True)
+class Ladder:
+    """The next steps of one exercise, easiest first (progression ids)."""
+
+    exercise: str
+    steps: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -122,11 +132,21 @@ class Guide:
     weekly_exercises: str
     progression: tuple[Progression, ...]
     equipment: dict[str, tuple[str, ...]]
+    ladder: tuple[Ladder, ...] = ()
+    sessions_to_progress: int = 3
 
     @property
     def spoken_lines(self) -> tuple[str, ...]:
         """Every line of the guide that may be spoken as a sentence."""
-        return (self.frequency, self.weekly_exercises, *[p.description for p in self.progression])
+        return (self.frequency, self.weekly_exercises, *[p.description for p in self.progression],
+                *[p.cue for p in self.progression if p.cue])
+
+    def progressions(self) -> dict[str, Progression]:
+        return {p.id: p for p in self.progression}
+
+    def ladder_of(self, exercise: str) -> tuple[str, ...]:
+        """The exercise's next steps, easiest first (none for an exercise without a ladder)."""
+        return next((ladder.steps for ladder in self.ladder if ladder.exercise == exercise), ())
 
 
 @dataclass(frozen=True, eq=False)

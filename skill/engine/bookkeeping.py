@@ -5,12 +5,23 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from skill.engine.coaching import Coaching
 from skill.engine.commands import Outcome
 from skill.engine.effects import (
+    AdoptOffered,
     EquipmentChanged,
     ExercisesTaught,
+    MissedWeekTold,
+    MoveEasy,
+    OfferClosed,
+    OfferMade,
     PairingIssued,
+    PermissionExplained,
+    ProfileAdopted,
+    RemindersSaved,
     SettingChanged,
+    StepChanged,
+    StepDeclined,
     Unpaired,
     UploadRequested,
     WorkoutAbandoned,
@@ -18,6 +29,7 @@ from skill.engine.effects import (
 )
 from skill.engine.history import entry
 from skill.engine.record import ABANDONED, FINISHED, PersonRecord
+from skill.engine.weeks import roll
 
 if TYPE_CHECKING:
     from skill.engine.coach import Coach
@@ -31,7 +43,10 @@ def recorded(coach: Coach, record: PersonRecord, outcome: Outcome, now_ms: int) 
             plan = coach.plan(effect.state)
             if plan is not None:
                 status = FINISHED if isinstance(effect, WorkoutFinished) else ABANDONED
-                new = new.with_history(entry(plan, effect.state, status, now_ms))
+                new = new.with_history(entry(plan, effect.state, status, now_ms, new.coaching.steps))
+                if status == FINISHED:
+                    target = coach.content.default_workout.days_per_week
+                    new = replace(new, coaching=roll(new.coaching, new.history, target, now_ms))
         elif isinstance(effect, SettingChanged):
             new = replace(new, settings=replace(new.settings, **{effect.name: effect.value}))
         elif isinstance(effect, EquipmentChanged):
@@ -44,4 +59,42 @@ def recorded(coach: Coach, record: PersonRecord, outcome: Outcome, now_ms: int) 
             new = replace(new, paired=False)
         elif isinstance(effect, UploadRequested):
             new = replace(new, settings=replace(new.settings, uploads_pending=True))
+        elif isinstance(effect, ProfileAdopted):
+            for h in effect.history:  # the person's own entries stay; the shared ones join them, each once
+                new = new.with_history(h)
+            ordered = tuple(sorted(new.history, key=lambda h: h.started_at_ms))
+            settings = new.settings if new.settings != type(new.settings)() else effect.settings
+            new = replace(new, history=ordered, settings=replace(settings, uploads_pending=False),
+                          coaching=coached(new, effect))
+        else:
+            new = replace(new, coaching=coached(new, effect))
     return new
+
+
+def coached(record: PersonRecord, effect: object) -> Coaching:
+    """The record's coaching after one of the coaching effects (issue 17)."""
+    c = record.coaching
+    if isinstance(effect, OfferMade):
+        return replace(c, offer=effect.offer)
+    if isinstance(effect, OfferClosed):
+        return replace(c, offer=None)
+    if isinstance(effect, StepChanged):
+        steps = {**c.steps, effect.exercise: effect.step}
+        return replace(c, steps={k: v for k, v in steps.items() if v}, changed_at_ms=effect.after_ms,
+                       easy=tuple(e for e in c.easy if e != effect.exercise))
+    if isinstance(effect, StepDeclined):
+        return replace(c, declined={**c.declined, effect.exercise: effect.after_ms},
+                       easy=tuple(e for e in c.easy if e != effect.exercise))
+    if isinstance(effect, MoveEasy):
+        return replace(c, easy=(*[e for e in c.easy if e != effect.exercise], effect.exercise))
+    if isinstance(effect, MissedWeekTold):
+        return replace(c, missed_week="")
+    if isinstance(effect, AdoptOffered):
+        return replace(c, adopt_offered=True)
+    if isinstance(effect, ProfileAdopted):
+        return replace(c, steps={**dict(effect.steps), **c.steps}, adopt_offered=True)
+    if isinstance(effect, RemindersSaved):
+        return replace(c, reminders=effect.tokens, reminder_days=effect.days, reminder_minute=effect.minute)
+    if isinstance(effect, PermissionExplained):
+        return replace(c, permission_told=True)
+    return c

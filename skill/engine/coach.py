@@ -9,7 +9,7 @@ the transition table (transitions.py), the timeline (timeline.py), packing (paci
 from __future__ import annotations
 
 from skill.content.schema import Content
-from skill.engine import account
+from skill.engine import account, followup, reminders
 from skill.engine.commands import Command, Outcome
 from skill.engine.plan import MOVE, Plan, build_plan
 from skill.engine.script import Budget, Measure, say
@@ -31,7 +31,7 @@ class Coach:
             state = None  # a saved state that no longer fits the content: start afresh
         if state is not None:
             state = self.settle(state, now_ms)
-        return dispatch(self, state, command, now_ms)
+        return followup.after(self, command, dispatch(self, state, command, now_ms), now_ms)
 
     def plan(self, state: WorkoutState) -> Plan | None:
         """The plan of the state's workout, or None when the state is not a valid place in it."""
@@ -77,3 +77,10 @@ class Coach:
 
     def upload_not_queued(self, state: WorkoutState | None, command: Command) -> Outcome:
         return account.upload_not_queued(self, state, command)
+
+    def reminders_saved(self, outcome: Outcome, tokens: tuple[str, ...], days: str, minute: int) -> Outcome:
+        return reminders.saved(self, outcome, tokens, days, minute)
+
+    def reminders_failed(self, state: WorkoutState | None, command: Command, why: reminders.Failure,
+                         kept: tuple[str, ...]) -> Outcome:
+        return reminders.failed(self, state, command, why, kept)

@@ -1,145 +1,127 @@
-"""What people say mid-workout that is not a command to move: slower, faster, easier, harder, "I can't do this
-one", what muscles, what's next, how much longer, "this hurts", and the equipment they have."""
+"""The coaching kept over weeks in a person's record: the streak of weeks met, the step each exercise is at,
+what the coach offered and is waiting an answer to, reminders, and what the person has already been told.
+
+Plain values, stored under the record's "coaching" key; `Coaching.from_dict` never raises and drops what does
+not pass its checks (a record written before this existed has none, and loads as a fresh start).
+"""
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import Any
 
-from skill.engine.answers import keep, place
-from skill.engine.commands import Command, Outcome
-from skill.engine.effects import EquipmentChanged, SettingChanged
-from skill.engine.pacing import play
-from skill.engine.plan import MOVE, REST
-from skill.engine.script import say
-from skill.engine.state import PAUSED, WorkoutState
-from skill.engine.views import where
-
-if TYPE_CHECKING:
-    from skill.engine.coach import Coach
-
-State = WorkoutState | None
-TEMPO_RANGE = (70, 150)  # percent of each move's own tempo
-TEMPO_STEP = 15
+# Offers the coach makes and waits a yes or no to (the upload offer lives on the workout state, as before).
+PROGRESS, REMINDER, ADOPT = "progress", "reminder", "adopt"
+OFFER_KINDS = (PROGRESS, REMINDER, ADOPT)
+MAX_TEXT = 120
 
 
-def slower(coach: Coach, state: State, command: Command, now_ms: int) -> Outcome:
-    return _tempo(coach, state, command, now_ms, +TEMPO_STEP)
+@dataclass(frozen=True)
+class Offer:
+    kind: str  # one of OFFER_KINDS
+    exercise: str = ""  # PROGRESS: the exercise
+    step: str = ""  # PROGRESS: the progression id offered
+    days: str = ""  # REMINDER: "weekdays", "daily" or "weekends"
+    minute: int = 0  # REMINDER: minutes after midnight, local time
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "exercise": self.exercise, "step": self.step, "days": self.days,
+                "minute": self.minute}
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Offer | None:
+        if not isinstance(data, dict) or data.get("kind") not in OFFER_KINDS:
+            return None
+        minute = data.get("minute", 0)
+        texts = [data.get(k, "") for k in ("exercise", "step", "days")]
+        if not all(isinstance(t, str) and len(t) <= MAX_TEXT for t in texts) or not _whole(minute):
+            return None
+        return cls(data["kind"], texts[0], texts[1], texts[2], minute)
 
 
-def faster(coach: Coach, state: State, command: Command, now_ms: int) -> Outcome:
-    return _tempo(coach, state, command, now_ms, -TEMPO_STEP)
+@dataclass(frozen=True)
+class Coaching:
+    steps: dict[str, str] = field(default_factory=dict)  # exercise id -> progression id now done ("" = as taught)
+    changed_at_ms: int = 0  # start of the last workout before the latest change (offers count sessions after it)
+    declined: dict[str, int] = field(default_factory=dict)  # exercise -> the same mark when "not yet" was said
+    easy: tuple[str, ...] = ()  # exercises the person called easy since their last change
+    streak: int = 0  # weeks in a row the plan was met, up to `counted_week`
+    counted_week: str = ""  # ISO date of the Monday of the last whole week counted
+    missed_week: str = ""  # the Monday of the last week that fell short and has not been mentioned yet
+    offer: Offer | None = None
+    reminders: tuple[str, ...] = ()  # alert tokens of the reminders this skill created for the person
+    reminder_days: str = ""
+    reminder_minute: int = 0
+    permission_told: bool = False  # how to grant the reminders permission was explained once
+    adopt_offered: bool = False  # a recognised voice was offered the shared history (once)
+
+    def step(self, exercise: str) -> str:
+        return self.steps.get(exercise, "")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "steps": dict(self.steps), "changed_at_ms": self.changed_at_ms, "declined": dict(self.declined),
+            "easy": list(self.easy), "streak": self.streak, "counted_week": self.counted_week,
+            "missed_week": self.missed_week, "offer": self.offer.to_dict() if self.offer else None,
+            "reminders": list(self.reminders), "reminder_days": self.reminder_days,
+            "reminder_minute": self.reminder_minute, "permission_told": self.permission_told,
+            "adopt_offered": self.adopt_offered,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> tuple[Coaching, list[str]]:
+        """The coaching stored as `data` (None: a record from before it existed), and what had to be dropped."""
+        if data is None:
+            return cls(), []
+        if not isinstance(data, dict):
+            return cls(), ["coaching"]
+        dropped: list[str] = []
+
+        def texts(key: str) -> tuple[str, ...]:
+            raw = data.get(key, [])
+            if isinstance(raw, list) and all(_text(t) for t in raw):
+                return tuple(raw)
+            dropped.append(key)
+            return ()
+
+        def mapping(key: str, check: Any) -> dict[str, Any]:
+            raw = data.get(key, {})
+            if isinstance(raw, dict) and all(_text(k) and check(v) for k, v in raw.items()):
+                return dict(raw)
+            dropped.append(key)
+            return {}
+
+        def number(key: str) -> int:
+            raw = data.get(key, 0)
+            if _whole(raw):
+                return int(raw)
+            dropped.append(key)
+            return 0
+
+        def text(key: str) -> str:
+            raw = data.get(key, "")
+            if _text(raw):
+                return str(raw)
+            dropped.append(key)
+            return ""
+
+        offer = Offer.from_dict(data.get("offer")) if data.get("offer") is not None else None
+        if data.get("offer") is not None and offer is None:
+            dropped.append("offer")
+        coaching = cls(
+            steps=mapping("steps", _text), changed_at_ms=number("changed_at_ms"),
+            declined=mapping("declined", _whole), easy=texts("easy"), streak=number("streak"),
+            counted_week=text("counted_week"), missed_week=text("missed_week"), offer=offer,
+            reminders=texts("reminders"), reminder_days=text("reminder_days"),
+            reminder_minute=number("reminder_minute"), permission_told=data.get("permission_told") is True,
+            adopt_offered=data.get("adopt_offered") is True,
+        )
+        return coaching, dropped
 
 
-def _tempo(coach: Coach, state: State, command: Command, now_ms: int, change: int) -> Outcome:
-    """A slower or faster count, remembered; a set under way starts again at the new pace."""
-    low, high = TEMPO_RANGE
-    tempo = min(high, max(low, command.tempo + change))
-    if tempo == command.tempo:
-        said = say("tempo_limit", slower=change > 0)
-        return keep(coach, state, "tempo_limit", [said], back=True)
-    effect = SettingChanged("tempo", tempo)
-    said = say("tempo_set", slower=change > 0)
-    if state is None or place(coach, state) is None:
-        return replace(keep(coach, state, "tempo_set", [said]), effects=(effect,))
-    from skill.engine.workout import current_move
-
-    plan, index = coach.placed(state)
-    target = current_move(plan, state, index) if plan.steps[index].kind == MOVE else index
-    outcome = play(coach, plan, state, target, now_ms, [said], "tempo_set", command=replace(command, tempo=tempo))
-    return replace(outcome, effects=(effect, *outcome.effects))
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
-def easier(coach: Coach, state: State, command: Command, now_ms: int) -> Outcome:
-    exercise = _exercise(coach, state, command)
-    return keep(coach, state, "easier", [say("easier", exercise=exercise)], back=True)
-
-
-def harder(coach: Coach, state: State, command: Command, now_ms: int) -> Outcome:
-    exercise = _exercise(coach, state, command)
-    return keep(coach, state, "harder", [say("harder", exercise=exercise)], back=True)
-
-
-def cant_do(coach: Coach, state: State, command: Command, now_ms: int) -> Outcome:
-    """"I can't do this one": an easier way in, or skip it; never a lecture."""
-    exercise = _exercise(coach, state, command)
-    swaps = _swaps(coach, exercise, command)
-    return keep(coach, state, "cant_do", [say("cant_do", exercise=exercise, swaps=swaps)])
-
-
-def muscles(coach: Coach, state: State, command: Command, now_ms: int) -> Outcome:
-    exercise = command.exercise or _exercise(coach, state, command)
-    return keep(coach, state, "muscles", [say("muscles", exercise=exercise)], back=True)
-
-
-def whats_next(coach: Coach, state: State, command: Command, now_ms: int) -> Outcome:
-    assert state is not None
-    plan, index = coach.placed(state)
-    upcoming = next((j for j in range(index + 1, len(plan.steps)) if plan.steps[j].kind == MOVE
-                     and (plan.steps[j].exercise, plan.steps[j].round) != (plan.steps[index].exercise,
-                                                                           plan.steps[index].round)), None)
-    if upcoming is None:
-        return keep(coach, state, "whats_next", [say("last_move")], back=True)
-    return keep(coach, state, "whats_next", [say("whats_next", at=where(plan, upcoming))], back=True)
-
-
-def time_left(coach: Coach, state: State, command: Command, now_ms: int) -> Outcome:
-    """Minutes left by the same estimate the responses are timed with, and sets left as the person counts them
-    (each side, grip or letter a set)."""
-    assert state is not None
-    plan, index = coach.placed(state)
-    from skill.engine.steps import step_prompts
-
-    seconds = 0.0
-    for j in range(index, len(plan.steps)):
-        prompts, _ = step_prompts(plan, j, first=False, teach=False, praise=0, tempo=command.tempo)
-        seconds += coach.measure(prompts).seconds
-    sets = sum(1 for s in plan.steps[index:] if s.kind == MOVE)
-    return keep(coach, state, "time_left", [say("time_left", minutes=max(1, round(seconds / 60)), sets=sets)],
-                back=True)
-
-
-def pain(coach: Coach, state: State, command: Command, now_ms: int) -> Outcome:
-    """Pain stops the set at once, whatever was being said: ease off, an easier way or an end, and a word on
-    pain that stays. Noted in the workout's log. Never treated as "next" or "stop"."""
-    if state is None or place(coach, state) is None:
-        return keep(coach, state, "pain", [say("pain", exercise="", in_workout=False)])
-    plan, index = coach.placed(state)
-    step = plan.steps[index]
-    paused = replace(state.at(step.id, PAUSED), updated_at_ms=max(now_ms, state.updated_at_ms),
-                     pain=(*state.pain, step.id))
-    said = say("pain", exercise=step.exercise_id if step.kind != REST else "", in_workout=True)
-    return Outcome("pain", paused, (said,), reprompt=(say("pain_reprompt"),))
-
-
-def equipment(coach: Coach, state: State, command: Command, now_ms: int) -> Outcome:
-    """"I have dumbbells and a kettlebell": remembered for the full session; a workout under way is not rebuilt
-    without asking."""
-    effect = EquipmentChanged(command.equipment)
-    if state is not None and place(coach, state) is not None:
-        outcome = keep(coach, state, "equipment_kept", [say("equipment_later", equipment=list(command.equipment))],
-                       back=True)
-    else:
-        outcome = keep(coach, state, "equipment_set", [say("equipment_set", equipment=list(command.equipment))])
-    return replace(outcome, effects=(effect,))
-
-
-def _exercise(coach: Coach, state: State, command: Command) -> str:
-    """The exercise the person means: the one named, the one under way, or the first of the default workout."""
-    if command.exercise:
-        return command.exercise
-    if state is not None and place(coach, state) is not None:
-        from skill.engine.workout import current_move
-
-        plan, index = coach.placed(state)
-        return plan.steps[current_move(plan, state, index)].exercise_id
-    return ""
-
-
-def _swaps(coach: Coach, exercise: str, command: Command) -> list[str]:
-    """Up to two other exercises for the same equipment, as swaps to try."""
-    if exercise not in coach.content.exercises:
-        return []
-    gear = set(coach.content.exercises[exercise].equipment)
-    return [ex.name for ex in coach.content.exercises.values()
-            if ex.id != exercise and gear & set(ex.equipment) and ex.prescription is not None][:2]
+def _text(value: Any) -> bool:
+    return isinstance(value, str) and len(value) <= MAX_TEXT * 4

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
+from skill.engine.coaching import Coaching
 from skill.engine.effects import Effect
-from skill.engine.record import HistoryEntry
+from skill.engine.record import HistoryEntry, PersonRecord
 from skill.engine.rest import Vitals
 from skill.engine.script import Prompt
 from skill.engine.state import WorkoutState
@@ -46,6 +47,10 @@ class Cmd(StrEnum):
     TIME_LEFT = "time_left"
     PAIN = "pain"
     EQUIPMENT = "equipment"
+    WEEK = "week"  # "how am I doing this week?"
+    EASY = "easy"  # "that was easy"
+    REMIND = "remind"  # "remind me to work out on weekdays at seven"
+    STOP_REMINDING = "stop_reminding"
 
 
 @dataclass(frozen=True)
@@ -53,7 +58,7 @@ class Command:
     name: Cmd
     workout: str = ""  # START: the workout id ("" for the default)
     equipment: tuple[str, ...] = ()  # START: what the person has ("" = everything)
-    exercise: str = ""  # EXPLAIN: the exercise id, when the words matched one
+    exercise: str = ""  # EXPLAIN, EASY, EASIER: the exercise id, when the words matched one
     heard: str = ""  # EXPLAIN: the words heard, when they matched none
     new_session: bool = False  # the first request of a session ("Alexa, ask back coach to ...")
     vitals: Vitals | None = None  # the paired wearable's recent heart rate, when there is one
@@ -69,6 +74,12 @@ class Command:
     known_equipment: tuple[str, ...] = ()  # what they said they have, for the full session
     week_count: int = 0  # workouts finished this week before this one
     letter: str = ""  # EXPLAIN: "how do I do the Y"
+    # Coaching over weeks: what the record holds (every command), whose voice it is, and what a request carried.
+    coaching: Coaching = field(default_factory=Coaching)
+    person: bool = False  # a recognised voice with a profile of its own
+    shared: PersonRecord | None = None  # YES to taking over the shared history: the shared profile's record
+    days: str = ""  # REMIND: "weekdays", "daily", "weekends" ("" = the plan's days)
+    minute: int | None = None  # REMIND: minutes after midnight, when a time was heard
 
 
 @dataclass(frozen=True)
@@ -82,4 +93,5 @@ class Outcome:
     reprompt: tuple[Prompt, ...] = ()
     end_session: bool = False
     effects: tuple[Effect, ...] = ()
-    card: str = ""  # a card for the Alexa app: "link_account"
+    card: str = ""  # a card for the Alexa app: "link_account", "reminders_permission", "summary"
+    card_lines: tuple[Prompt, ...] = ()  # "summary": what the card says, one line each

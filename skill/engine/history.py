@@ -25,14 +25,21 @@ def done_steps(plan: Plan, state: WorkoutState) -> list[Done]:
     return out
 
 
-def entry(plan: Plan, state: WorkoutState, status: str, now_ms: int) -> HistoryEntry:
-    """The history entry of `state`'s workout: its sets done (each side, grip or letter is a set)."""
+def entry(plan: Plan, state: WorkoutState, status: str, now_ms: int,
+          steps: dict[str, str] | None = None) -> HistoryEntry:
+    """The history entry of `state`'s workout: its sets done (each side, grip or letter is a set), the exercises
+    of which every set was done, and the progression each was done with (`steps`, from the person's record)."""
     done = done_steps(plan, state)
     ended = state.finished_at_ms or max((d.start_ms + d.duration_ms for d in done), default=now_ms)
-    sets = sum(1 for d in done if plan.steps[plan.index(d.step) or 0].kind == MOVE)
+    moves = [plan.steps[plan.index(d.step) or 0] for d in done]
+    moves = [s for s in moves if s.kind == MOVE]
+    did = {s.id for s in moves}
+    complete = tuple(e for e in dict.fromkeys(plan.exercises)
+                     if all(s.id in did for s in plan.steps if s.kind == MOVE and s.exercise_id == e))
+    used = {e: v for e, v in (steps or {}).items() if v and e in plan.exercises}
     return HistoryEntry(workout=state.workout, started_at_ms=state.started_at_ms, finished_at_ms=ended,
-                        date=datetime.fromtimestamp(ended / 1000, tz=UTC).date().isoformat(), sets=sets,
-                        equipment=state.equipment, status=status)
+                        date=datetime.fromtimestamp(ended / 1000, tz=UTC).date().isoformat(), sets=len(moves),
+                        equipment=state.equipment, status=status, complete=complete, steps=used)
 
 
 def week_start_ms(now_ms: int) -> int:

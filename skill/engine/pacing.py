@@ -50,7 +50,8 @@ def play(
             next_praise = praise
         else:
             group, next_praise = step_prompts(plan, i, first=i == index, teach=teach, praise=praise,
-                                              tempo=command.tempo, taught=command.taught)
+                                              tempo=command.tempo, taught=command.taught,
+                                              variants=command.coaching.steps)
         group_cost = coach.measure(group)
         total = cost + group_cost + coach.measure(closing_after(i + 1))
         if packed and (total.chars > coach.budget.max_chars or total.seconds > coach.budget.max_seconds):

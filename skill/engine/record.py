@@ -11,10 +11,12 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from skill.content.schema import Content
+from skill.engine.coaching import Coaching
 from skill.engine.plan import build_plan
 from skill.engine.state import WorkoutState
 
-SCHEMA = 1
+SCHEMA = 2  # 2: coaching over weeks (streak, progressions, offers, reminders); history entries say what was done
+READABLE = (0, 1, SCHEMA)
 MAX_HISTORY = 30  # six weeks at the article's five days a week: enough for "this week" and "last time"
 FINISHED, ABANDONED = "finished", "abandoned"
 
@@ -30,10 +32,17 @@ class HistoryEntry:
     sets: int
     equipment: tuple[str, ...] = ()
     status: str = FINISHED
+    complete: tuple[str, ...] = ()  # the exercises of which every set was done (schema 2 on)
+    steps: dict[str, str] = field(default_factory=dict)  # exercise -> progression done, when not as taught
 
     def to_dict(self) -> dict[str, Any]:
-        return {"workout": self.workout, "started_at_ms": self.started_at_ms, "finished_at_ms": self.finished_at_ms,
-                "date": self.date, "sets": self.sets, "equipment": list(self.equipment), "status": self.status}
+        out = {"workout": self.workout, "started_at_ms": self.started_at_ms, "finished_at_ms": self.finished_at_ms,
+               "date": self.date, "sets": self.sets, "equipment": list(self.equipment), "status": self.status}
+        if self.complete:
+            out["complete"] = list(self.complete)
+        if self.steps:
+            out["steps"] = dict(self.steps)
+        return out
 
     @classmethod
     def from_dict(cls, data: Any, schema: int) -> HistoryEntry | None:
@@ -44,7 +53,9 @@ class HistoryEntry:
             entry = cls(workout=str(data["workout"]), started_at_ms=_int(data["started_at_ms"]),
                         finished_at_ms=_int(data["finished_at_ms"]), date=str(data["date"]), sets=_int(sets),
                         equipment=tuple(str(e) for e in data.get("equipment", [])),
-                        status=str(data.get("status", FINISHED)))
+                        status=str(data.get("status", FINISHED)),
+                        complete=tuple(str(e) for e in data.get("complete", [])),
+                        steps={str(k): str(v) for k, v in dict(data.get("steps", {})).items()})
         except (KeyError, TypeError, ValueError):
             return None
         return entry if entry.status in (FINISHED, ABANDONED) else None
@@ -90,6 +101,7 @@ class PersonRecord:
     paired: bool = False
     version: int = 0
     taught: tuple[str, ...] = ()  # exercises taught in full at least once
+    coaching: Coaching = field(default_factory=Coaching)
 
     def to_dict(self) -> dict[str, Any]:
         """The stored form (without `version`, which the store sets with each conditional write)."""
@@ -100,6 +112,7 @@ class PersonRecord:
             "settings": self.settings.to_dict(),
             "wearable": {"paired": True} if self.paired else {},
             "taught": list(self.taught),
+            "coaching": self.coaching.to_dict(),
         }
 
     @classmethod
@@ -109,7 +122,7 @@ class PersonRecord:
         if not isinstance(data, dict):
             return cls(), ([] if data is None else ["record"])
         schema = data.get("schema", 0)
-        if schema not in (0, SCHEMA):
+        if schema not in READABLE:
             return cls(version=_maybe_int(data.get("version")) or 0), ["record of an unknown schema"]
         raw = data.get("workout")
         if schema == 0 and isinstance(raw, dict):
@@ -134,8 +147,10 @@ class PersonRecord:
         taught = tuple(str(t) for t in taught) if isinstance(taught, list) else ()
         if schema == 0:  # the first release taught every move in full on round one: nothing counts as taught
             taught = ()
+        coaching, lost = Coaching.from_dict(data.get("coaching"))  # none before schema 2: a fresh start
+        dropped += [f"coaching {what}" for what in lost]
         return cls(workout, tuple(history[-MAX_HISTORY:]), Settings.from_dict(data.get("settings")), paired,
-                   version, taught), dropped
+                   version, taught, coaching), dropped
 
     def with_history(self, entry: HistoryEntry) -> PersonRecord:
         """The record with `entry`, once per workout (a workout is its workout id and start time); a finished

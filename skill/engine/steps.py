@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from skill.engine.plan import LETTER, MOVE, REST, Plan
 from skill.engine.script import Prompt, say
 from skill.engine.views import where
@@ -9,14 +11,17 @@ from skill.engine.views import where
 
 def step_prompts(
     plan: Plan, i: int, first: bool, teach: bool, praise: int, tempo: int = 100, taught: tuple[str, ...] = (),
-    ends: bool = False,
+    ends: bool = False, variants: Mapping[str, str] | None = None,
 ) -> tuple[list[Prompt], int]:
     """The prompts of step `i` (the first of a response when `first`), and the praise count after it.
 
     A move is taught in full the first time the person ever does it (not in `taught`), or when they asked to
     hear it again (`teach` on the first step); otherwise its key cue. `ends`: the response ends with this step.
+    `variants`: exercise id -> the progression the person does it with (pause reps, slow lowering...): said as
+    each set starts, and passed to the count, which counts that way.
     """
     step = plan.steps[i]
+    variant = (variants or {}).get(step.exercise_id, "")
     if step.kind == REST:
         following = plan.steps[i + 1] if i + 1 < len(plan.steps) else None
         nxt = where(plan, i + 1) if following else None
@@ -33,14 +38,17 @@ def step_prompts(
     if new_set:
         out.append(say("exercise", at=where(plan, i)))
         out.append(say("cue", exercise=step.exercise_id, full=full_cues))
+        if variant:
+            out.append(say("step_cue", step=variant))
     if step.part_kind == LETTER:
         # Each letter is taught as it comes, once: the first time ever, or when asked to hear it again.
         out.append(say("letter", exercise=step.exercise_id, index=step.part, letter=step.part_label,
                        cue=(learning or (first and teach)) and not (new_set and full_cues and step.part == 0)))
     elif step.part_kind:
         out.append(say("part", kind=step.part_kind, label=step.part_label, switch=not new_set))
+    counted = {"variant": variant} if variant else {}
     out.append(say("count", exercise=step.exercise_id, reps_min=step.reps_min, reps_max=step.reps_max,
-                   tempo=tempo))
+                   tempo=tempo, **counted))
     if step.part == step.parts - 1:
         praise += 1
         out.append(say("praise", n=praise))

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from skill.engine import account, answers, coaching, workout
+from skill.engine import account, answers, asides, profiles, progress, reminders, week_answers, workout
+from skill.engine.coaching import ADOPT, PROGRESS, REMINDER
 from skill.engine.commands import Cmd, Command, Outcome
 from skill.engine.state import DOING, FINISHED, OFFERED, PAUSED, PLAYING, QUEUED, READY, WorkoutState
 from skill.engine.timeline import is_stale
@@ -73,6 +74,20 @@ def not_linked(coach: Coach, state: State, command: Command, now_ms: int) -> boo
     return not command.linked
 
 
+def offer_is(kind: str) -> Condition:
+    """The coach's open question (kept in the record) is of this kind."""
+    def condition(coach: Coach, state: State, command: Command, now_ms: int) -> bool:
+        return command.coaching.offer is not None and command.coaching.offer.kind == kind
+
+    condition.__name__ = f"{kind}_offer_open"
+    return condition
+
+
+def first_visit_of_a_voice(coach: Coach, state: State, command: Command, now_ms: int) -> bool:
+    """A recognised voice with nothing of its own yet, never asked about the shared history."""
+    return command.person and not command.coaching.adopt_offered and not command.history and state is None
+
+
 # -- the table -------------------------------------------------------------------------------------------
 
 def _workout_command(*rows: Row) -> tuple[Row, ...]:
@@ -82,6 +97,7 @@ def _workout_command(*rows: Row) -> tuple[Row, ...]:
 
 TABLE: dict[Cmd, tuple[Row, ...]] = {
     Cmd.LAUNCH: (
+        Row(frozenset({NONE}), profiles.offer_adopt, first_visit_of_a_voice),
         Row(frozenset({NONE, FINISHED}), answers.welcome),
         Row(ANY, workout.offer_resume, stale),
         Row(ANY, workout.welcome_back),
@@ -115,24 +131,35 @@ TABLE: dict[Cmd, tuple[Row, ...]] = {
         Row(ANY, account.link_account, not_linked),
         Row(ANY, account.upload),
     ),
-    Cmd.SLOWER: (Row(ANY, coaching.slower),),
-    Cmd.FASTER: (Row(ANY, coaching.faster),),
-    Cmd.EASIER: (Row(ANY, coaching.easier),),
-    Cmd.HARDER: (Row(ANY, coaching.harder),),
-    Cmd.CANT_DO: (Row(ANY, coaching.cant_do),),
-    Cmd.MUSCLES: (Row(ANY, coaching.muscles),),
-    Cmd.WHATS_NEXT: _workout_command(Row(ANY, coaching.whats_next)),
-    Cmd.TIME_LEFT: _workout_command(Row(ANY, coaching.time_left)),
-    Cmd.PAIN: (Row(ANY, coaching.pain),),
-    Cmd.EQUIPMENT: (Row(ANY, coaching.equipment),),
+    Cmd.SLOWER: (Row(ANY, asides.slower),),
+    Cmd.FASTER: (Row(ANY, asides.faster),),
+    Cmd.EASIER: (Row(ANY, progress.easier, progress.has_a_step_to_undo), Row(ANY, asides.easier)),
+    Cmd.HARDER: (Row(ANY, asides.harder),),
+    Cmd.CANT_DO: (Row(ANY, asides.cant_do),),
+    Cmd.MUSCLES: (Row(ANY, asides.muscles),),
+    Cmd.WHATS_NEXT: _workout_command(Row(ANY, asides.whats_next)),
+    Cmd.TIME_LEFT: _workout_command(Row(ANY, asides.time_left)),
+    Cmd.PAIN: (Row(ANY, asides.pain),),
+    Cmd.EQUIPMENT: (Row(ANY, asides.equipment),),
     Cmd.YES: (
+        Row(ANY, progress.accept, offer_is(PROGRESS)),
+        Row(ANY, reminders.create, offer_is(REMINDER)),
+        Row(ANY, profiles.adopt, offer_is(ADOPT)),
         Row(frozenset({FINISHED}), account.upload, offer_open),
         Row(ANY, answers.nothing_to_answer),  # a yes that answers no question
     ),
     Cmd.NO: (
+        Row(ANY, progress.not_yet, offer_is(PROGRESS)),
+        Row(ANY, reminders.declined, offer_is(REMINDER)),
+        Row(ANY, profiles.fresh_start, offer_is(ADOPT)),
         Row(frozenset({FINISHED}), account.decline, offer_open),
         Row(ANY, answers.nothing_to_answer),
     ),
+    # Coaching over weeks (issue 17).
+    Cmd.WEEK: (Row(ANY, week_answers.week),),
+    Cmd.EASY: (Row(ANY, progress.easy),),
+    Cmd.REMIND: (Row(ANY, reminders.offer),),
+    Cmd.STOP_REMINDING: (Row(ANY, reminders.cancel),),
 }
 
 

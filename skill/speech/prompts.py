@@ -172,3 +172,59 @@ EQUIPMENT_NAMES = {
 TODAY = "Today it's {reps}{per}."
 LETTER_HOW = "The {letter}: {cue}"
 
+# -- Coaching over weeks (issue 17): the week, progressions, reminders, one profile per voice, the card --------
+COUNT_HOLD = "hold"
+COUNT_LOWER = "back, two, three"
+PROGRESS_WHY_COMPLETE = "You've done every set of the {exercise} the last {sessions} workouts."
+PROGRESS_WHY_EASY = "You said the {exercise} felt easy."
+PROGRESS_OFFER = "Ready for the next step, {step}? {how} Say yes, or not yet."
+PROGRESS_REPROMPT = "Shall I make that change for next time? Say yes, or not yet."
+PROGRESS_ACCEPTED = "Done. From your next workout, the {exercise} uses {step}. I'll cue you as you go."
+PROGRESS_DECLINED = "Okay, not yet. I'll ask again after a few more workouts."
+EASY_NOTED = "Noted: the {exercise} felt easy. I may offer you its next step when the workout ends."
+EASY_TOP = "That's the hardest version of the {exercise} I have. Slow every rep down to make it harder."
+EASIER_AS_TAUGHT = "You're doing it as first taught. Stop a rep or two short whenever you need to."
+STEP_BACK = "Okay, one step back: the {exercise} goes back to {step}."
+STEP_BACK_TAUGHT = "Okay, one step back: the {exercise} goes back to the way you first learned it."
+MISSED_LAST_WEEK = "Last week came to {count} of {target}. This week is a fresh start."
+MISSED_A_WHILE = "Welcome back. It's been a while, and this week is a fresh start."
+WEEK_MET = "That's {target} of {target} this week: the plan is met."
+STREAK = "That's {weeks} weeks in a row."
+WEEK_NONE = "Nothing yet this week, {left} to go."
+WEEK_SOME = "{done} of {target} this week, {left} to go."
+WEEK_DAYS = "{days} would do it."
+WEEK_SHORT = "There aren't enough days left for {target}, so do what you can."
+WEEK_DONE = "{done} of {target} this week: you've met the plan."
+WEEK_STREAK_NEXT = "Meet it to make {weeks} weeks in a row."
+CARD_TITLE = "Back Coach: workout done"
+CARD_WORKOUT = "{workout}: {sets} sets in {minutes} minutes."
+CARD_HEART = "Heart rate at the end: {bpm} beats a minute."
+CARD_WEEK = "This week: {count} of {target} workouts."
+ADOPT_OFFER = (
+    "I know your voice now, so your workouts and plan will be your own. "
+    "Shall I bring over the workouts already done on this account?"
+)
+ADOPT_REPROMPT = "Shall I bring over the workouts done on this account so far? Say yes or no."
+ADOPTED = "Done. {count} {workouts} brought over, and they're yours now."
+ADOPTED_NONE = "There was nothing to bring over, so you start fresh."
+FRESH_START = "Okay, you start fresh, and the shared history stays as it is."
+REMINDER_DAYS = {"weekdays": "every weekday", "daily": "every day", "weekends": "on Saturdays and Sundays"}
+REMINDER_OFFER = "Shall I remind you to do your back workout {days} at {time}? Say yes or no."
+REMINDERS_SET = "Okay, I'll remind you {days} at {time}. Say stop reminding me to turn them off."
+REMINDER_DECLINED = "Okay, no reminder."
+NO_REMINDERS = "You don't have any workout reminders from me."
+REMINDERS_CANCELLED = "Done. I've turned off your workout reminders."
+REMINDERS_PERMISSION = (
+    "To set reminders, I need your permission. I've put a card in the Alexa app: "
+    "open it, allow reminders, then ask me again."
+)
+REMINDERS_PERMISSION_AGAIN = "I still need your permission for reminders. The card is in the Alexa app."
+REMINDERS_FAILED = {
+    "too_many": "You already have as many reminders as Alexa allows. Delete a few in the Alexa app, then ask again.",
+    "busy": "Alexa's reminders are busy right now. Please ask me again in a minute.",
+    "down": "I can't reach Alexa's reminders right now. Nothing has changed; please try again later.",
+    "refused": "Alexa didn't accept that reminder. Please try a different time.",
+    "no_api": "Reminders aren't available on this device.",
+}
+REMINDERS_PERMISSION_NAME = "alexa::alerts:reminders:skill:readwrite"
+REMINDER_TEXT = "Time for your back workout. Say: Alexa, ask back coach to start my back workout."

@@ -32,6 +32,8 @@ ALLOWED_TAGS = {"speak", "break", "p", "s", "say-as"}
 
 
 SWITCH_SECONDS = 2.0  # the beat to change arms or grip
+HOLD_SECONDS = 2.0  # a pause rep's hold
+LOWER_SECONDS = 3.0  # a slow lowering
 
 
 class Speech(AnswerSpeech):
@@ -120,6 +122,9 @@ class Speech(AnswerSpeech):
             "uploads_unavailable": lambda a: _t(p.UPLOADS_UNAVAILABLE),
             "reprompt": self._reprompt,
         }
+        from skill.speech.coaching import renderers
+
+        self._render.update(renderers(self))  # coaching over weeks (issue 17)
 
     # -- public --------------------------------------------------------------------------------------
 
@@ -136,6 +141,12 @@ class Speech(AnswerSpeech):
 
     def ssml(self, prompts: Sequence[Prompt]) -> str:
         return SPEAK_OPEN + self.fragment(prompts) + SPEAK_CLOSE
+
+    def card_text(self, prompts: Sequence[Prompt]) -> str:
+        """Plain text for a card in the Alexa app: one line per prompt."""
+        from html import unescape
+
+        return "\n".join(unescape(self.piece(prompt)) for prompt in prompts)
 
     def measure(self, prompts: Sequence[Prompt]) -> Cost:
         text = self.fragment(prompts)
@@ -203,8 +214,15 @@ class Speech(AnswerSpeech):
         return counting.ssml(self.count_beats(a))
 
     def count_beats(self, a: dict[str, Any]) -> list[counting.Beat]:
+        """A step of progression changes the rep: pause reps hold at the squeeze, slow lowering counts the way
+        back."""
         ex = self.content.exercises.get(a.get("exercise", ""))
         phases = ex.phases if ex else (("up", 1.0), ("down", 1.0))
+        how = self.content.guide.progressions().get(a.get("variant", ""))
+        if how is not None and how.count == "hold":
+            phases = (phases[0], (p.COUNT_HOLD, HOLD_SECONDS), *(ph for ph in phases[1:] if ph[0] != "hold"))
+        elif how is not None and how.count:
+            phases = (*phases[:-1], (p.COUNT_LOWER, LOWER_SECONDS))
         cue = escape(ex.key_cue) if ex else ""
         return counting.count_beats(phases, a["reps_min"], a["reps_max"], a.get("tempo", 100), cue)
 

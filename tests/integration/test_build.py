@@ -96,8 +96,8 @@ def test_both_zips_carry_bytecode_for_the_runtimes_python_and_nothing_to_compile
         with zipfile.ZipFile(archive) as package:
             names = set(package.namelist())
             for name in names:
-                if name.endswith(".py"):  # the skill's own source, with its bytecode beside it
-                    assert name.startswith("skill/") or "/" not in name, name
+                if name.endswith(".py"):  # only the entry modules keep their source, with bytecode beside it
+                    assert "/" not in name, name
                     folder, _, module = name.rpartition("/")
                     cached = f"{folder + '/' if folder else ''}__pycache__/{module[:-3]}.{tag}.pyc"
                     assert cached in names, name
@@ -106,6 +106,7 @@ def test_both_zips_carry_bytecode_for_the_runtimes_python_and_nothing_to_compile
                     assert header[:4].hex() == magic, name
                     assert int.from_bytes(header[4:8], "little") == 0b01, name  # hash-based, never checked
                     assert "__pycache__" not in name or f".{tag}.pyc" in name, name
+            assert "skill/engine/coach.pyc" in names and "skill/content/exercises.toml" in names
 
 
 def test_the_upload_worker_zip_is_pure_python_from_the_same_build_path(built, rebuilt) -> None:

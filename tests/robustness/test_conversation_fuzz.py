@@ -20,6 +20,7 @@ from skill.bootstrap import build_skill
 from skill.cli import envelopes
 from skill.content import load_content
 from skill.engine.coach import Coach
+from skill.engine.record import PersonRecord
 from skill.engine.state import WorkoutState
 from skill.settings import STRAVA
 from skill.speech import prompts
@@ -97,8 +98,7 @@ class Conversations(RuleBasedStateMachine):
         attributes = response.get("sessionAttributes") or {}
         if attributes and not attributes.get("unsaved"):
             stored = self.store.load(USER)
-            stored = stored or {"schema": 1, "workout": None, "history": [], "settings": {}, "wearable": {},
-                                "taught": [], "version": 0}
+            stored = stored or {**PersonRecord().to_dict(), "version": 0}  # nothing stored: an empty record
             said = attributes["record"]
             # Another Echo may have saved since this session read the record (then the next change here is
             # refused, re-read and applied again); but what this session said is never newer than the store,

@@ -114,7 +114,13 @@ def test_every_prompt_renders_valid_ssml(speech: Speech, coach, content) -> None
         "recovery_range", "age_set", "age_range", "heart_rate_high", "heart_rate_recovered", "save_failed",
         "upload_offer", "upload_offer_reprompt", "upload_queued", "upload_declined", "upload_already",
         "upload_nothing", "upload_not_queued", "link_account", "uploads_unavailable", "storage_down",
-        "heart_check", "what_now", "welcome_back_resume"}
+        "heart_check", "what_now", "welcome_back_resume",
+        # rendered by the plan-over-weeks tests (tests/functional/test_plan_over_weeks.py, test_reminders.py)
+        "adopt_offer", "adopt_reprompt", "adopted", "card_heart", "card_week", "card_workout", "easier_as_taught",
+        "easy_noted", "easy_top", "fresh_start", "missed_week", "no_reminders", "progress_accepted",
+        "progress_declined", "progress_offer", "progress_reprompt", "reminder_declined", "reminder_offer",
+        "reminders_cancelled", "reminders_failed", "reminders_permission", "reminders_set", "step_back",
+        "step_cue", "week", "week_met"}
     assert missing == set(), f"prompts never rendered by this test: {sorted(missing)}"
     for key, params in samples.items():
         ssml = speech.ssml([say(key, **params)])
