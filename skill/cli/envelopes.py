@@ -8,6 +8,14 @@ from typing import Any
 
 LOCAL_SKILL_ID = "amzn1.ask.skill.00000000-0000-4000-8000-backc0ach000"
 API_ENDPOINT = "https://api.amazonalexa.com"
+# What an Echo Show 8 says about its screen (supportedInterfaces and the viewport), for `--device-kind show`.
+APL_INTERFACE = {"Alexa.Presentation.APL": {"runtime": {"maxVersion": "2024.2"}}}
+SHOW_VIEWPORT = {
+    "experiences": [{"arcMinuteWidth": 221, "arcMinuteHeight": 162, "canRotate": False, "canResize": False}],
+    "mode": "HUB", "shape": "RECTANGLE", "pixelWidth": 1280, "pixelHeight": 800, "dpi": 160,
+    "currentPixelWidth": 1280, "currentPixelHeight": 800, "touch": ["SINGLE"], "keyboard": [],
+}
+DEVICE_KINDS = ("speaker", "show")
 
 
 def timestamp(epoch_seconds: float) -> str:
@@ -57,6 +65,15 @@ def intent_request(name: str, at: float, slots: dict[str, dict[str, Any]] | None
     return request
 
 
+def user_event_request(arguments: list[str], at: float, token: str, locale: str = "en-US") -> dict[str, Any]:
+    """A touch on the screen: what a SendEvent command sends (Alexa.Presentation.APL.UserEvent)."""
+    request = _request("Alexa.Presentation.APL.UserEvent", at, locale)
+    request["token"] = token
+    request["arguments"] = arguments
+    request["source"] = {"type": "TouchWrapper", "handler": "Press", "id": ""}
+    return request
+
+
 def session_ended_request(reason: str, at: float, locale: str = "en-US") -> dict[str, Any]:
     request = _request("SessionEndedRequest", at, locale)
     request["reason"] = reason
@@ -82,13 +99,16 @@ def envelope(
     attributes: dict[str, Any] | None = None,
     skill_id: str = LOCAL_SKILL_ID,
     access_token: str = "",
+    device_kind: str = "speaker",
 ) -> dict[str, Any]:
-    """`access_token`: what Alexa sends for an account the person linked to the skill."""
+    """`access_token`: what Alexa sends for an account the person linked to the skill; `device_kind` "show": a
+    device with a screen (it lists Alexa.Presentation.APL and describes its viewport)."""
     application = {"applicationId": skill_id}
     user_part: dict[str, Any] = {"userId": user}
     if access_token:
         user_part["accessToken"] = access_token
-    return {
+    screen = device_kind == "show"
+    envelope: dict[str, Any] = {
         "version": "1.0",
         "session": {
             "new": new_session,
@@ -101,13 +121,16 @@ def envelope(
             "System": {
                 "application": application,
                 "user": user_part,
-                "device": {"deviceId": device, "supportedInterfaces": {}},
+                "device": {"deviceId": device, "supportedInterfaces": dict(APL_INTERFACE) if screen else {}},
                 "apiEndpoint": API_ENDPOINT,
                 "apiAccessToken": "local-" + uuid.uuid4().hex,
             }
         },
         "request": request,
     }
+    if screen:
+        envelope["context"]["Viewport"] = SHOW_VIEWPORT
+    return envelope
 
 
 def new_session_id() -> str:

@@ -14,8 +14,11 @@ from skill.speech.timing import (
     MAX_BREAK_SECONDS,
     REP_SECONDS,
     SECONDS_PER_WORD,
+    Piece,
     break_seconds,
+    calls,
     estimate_seconds,
+    joined,
     silence,
 )
 
@@ -178,32 +181,52 @@ class Speech:
         return escape(_capital(_plain(template, label=a["label"])))
 
     def _count(self, a: dict[str, Any]) -> str:
+        return joined(self.count_pieces(a))
+
+    def count_pieces(self, a: dict[str, Any]) -> list[Piece]:
         """Counts the reps at REP_SECONDS each: the number, then silence for the rest of the rep."""
-        gap = REP_SECONDS - SECONDS_PER_WORD
-        counts = [f"{number_words(n)}{silence(gap)}" for n in range(1, a["reps_min"] + 1)]
+        gap = silence(REP_SECONDS - SECONDS_PER_WORD)
+        out: list[Piece] = [(escape(p.COUNT_START), None)]
+        for n in range(1, a["reps_min"] + 1):
+            out += [(" " + number_words(n), n), (gap, None)]
         if a["reps_max"] > a["reps_min"]:
-            counts.append(escape(p.COUNT_MORE))
-            counts += [f"{number_words(n)}{silence(gap)}" for n in range(a["reps_min"] + 1, a["reps_max"] + 1)]
-        return escape(p.COUNT_START) + " " + " ".join(counts)
+            out.append((" " + escape(p.COUNT_MORE), None))
+            for n in range(a["reps_min"] + 1, a["reps_max"] + 1):
+                out += [(" " + number_words(n), n), (gap, None)]
+        return out
 
     def _rest(self, a: dict[str, Any]) -> str:
-        """A rest countdown that lasts `seconds` by the same estimate the timeline uses."""
+        return joined(self.rest_pieces(a))
+
+    def rest_pieces(self, a: dict[str, Any]) -> list[Piece]:
+        """A rest countdown that lasts `seconds` by the same estimate the timeline uses. The numbers said are the
+        seconds left (0 for the closing "and go", said when the rest is over)."""
         seconds = a["seconds"]
-        out = _t(p.REST_START, seconds=number_words(seconds)) if a.get("announce", True) else ""
+        head = _t(p.REST_START, seconds=number_words(seconds)) if a.get("announce", True) else ""
         if a["next"]:
-            out += " " + _t(p.REST_NEXT, label=self._next_label(a["next"]))
-        elapsed = estimate_seconds(out)
+            head += " " + _t(p.REST_NEXT, label=self._next_label(a["next"]))
+        out: list[Piece] = [(head, None)]
+        elapsed = estimate_seconds(head)
         # Time left is called at each whole ten seconds, once the rest has run for a few seconds.
         marks = [m for m in range(10 * ((int(seconds) - 1) // 10), 0, -10) if seconds - m >= 5]
         for mark in marks:
             said = _t(p.REST_MARK, seconds=number_words(mark))
-            out += silence(seconds - mark - elapsed) + " " + said
+            out += [(silence(seconds - mark - elapsed), None), (" " + said, mark)]
             elapsed = max(elapsed, seconds - mark) + estimate_seconds(said)
         countdown = [3, 2, 1] if seconds >= 5 else []
         for n in countdown:
-            out += silence(seconds - n - elapsed) + f" {number_words(n)}"
+            out += [(silence(seconds - n - elapsed), None), (f" {number_words(n)}", n)]
             elapsed = max(elapsed, seconds - n) + SECONDS_PER_WORD
-        return out + silence(seconds - elapsed) + " " + _t(p.REST_END)
+        return [*out, (silence(seconds - elapsed), None), (" " + _t(p.REST_END), 0)]
+
+    def calls(self, prompt: Prompt) -> list[tuple[int, float, float]]:
+        """The numbers a prompt says aloud, each with when it starts and ends (seconds from the prompt's start):
+        reps counted, and seconds of rest left. Empty for a prompt that counts nothing."""
+        if prompt.key == "count":
+            return calls(self.count_pieces(prompt.params))
+        if prompt.key == "rest":
+            return calls(self.rest_pieces(prompt.params))
+        return []
 
     def _next_label(self, at: Where) -> str:
         if at.round_start and at.rounds > 1:

@@ -45,3 +45,26 @@ def silence(seconds: float) -> str:
         out.append(f'<break time="{chunk}ms"/>')
         remaining_ms -= chunk
     return "".join(out)
+
+
+# -- numbers said aloud, for a screen that must keep in step with the voice -----------------------------------
+
+Piece = tuple[str, int | None]  # a run of SSML, and the number it says aloud (None when it says none)
+
+
+def joined(pieces: list[Piece]) -> str:
+    """The SSML of a prompt built from pieces: they join as they are (each carries its own spacing)."""
+    return "".join(text for text, _ in pieces)
+
+
+def calls(pieces: list[Piece]) -> list[tuple[int, float, float]]:
+    """(number, start, end) in seconds from the prompt's start for every number the pieces say aloud, by the same
+    estimate as every duration in the product: the count on a screen is placed with the times the voice has."""
+    out = []
+    before = ""
+    for text, number in pieces:
+        start = estimate_seconds(before)
+        before += text
+        if number is not None:
+            out.append((number, start, estimate_seconds(before)))
+    return out
