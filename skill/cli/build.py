@@ -171,7 +171,7 @@ def build_lambda_zip(target: Path, repo: Path = REPO, uploads: bool = False) -> 
                 entries[relative] = path
         for path in _files(repo / "skill"):
             relative = path.relative_to(repo).as_posix()
-            if not relative.startswith(LEFT_OUT) and path.suffix in (".py", ".toml", ".txt", ".typed"):
+            if not relative.startswith(LEFT_OUT) and path.suffix in (".py", ".toml", ".txt", ".typed", ".json"):
                 entries[relative] = path
         for path in sorted((repo / "lambda").glob("*.py")):
             entries[path.name] = path

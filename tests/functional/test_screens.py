@@ -13,12 +13,14 @@ from skill.cli.chat import Chat, screen_line
 from skill.cli.nlu import Nlu
 from skill.content.schema import Content
 from skill.engine.plan import build_plan
+from skill.engine.record import MAX_HISTORY, HistoryEntry, PersonRecord
 from skill.speech import prompts
 from skill.storage.stores import Stores, sqlite_stores
 from tests.conftest import START
 from tests.screens import TOUR, renders, run, show_chat, size
 
 REPO = Path(__file__).resolve().parents[2]
+START_MS, DAY = int(START * 1000), 86_400_000
 MAX_RESPONSE_BYTES = 24 * 1024  # Alexa's limit on a whole response (FACTS.md)
 
 
@@ -134,6 +136,10 @@ def test_the_stored_record_after_a_touch_matches_the_voice(content: Content, nlu
 
 
 def test_every_response_stays_within_alexas_size_limit(content: Content, nlu: Nlu, store: Stores) -> None:
+    """With the most history a record keeps (the session carries the record), through every screen."""
+    entries = tuple(HistoryEntry("full_session", START_MS - d * DAY, START_MS - d * DAY + 900_000, "2026-11-01", 40,
+                                 ("band", "dumbbell"), "finished") for d in range(MAX_HISTORY, 0, -1))
+    store.records.save("amzn1.ask.account.local-user", PersonRecord(history=entries).to_dict(), 1)
     history = run(show_chat(store, content, nlu))
     largest = max(history, key=size)
     print(f"largest response: {size(largest)} bytes ({largest.said!r}, {renders(largest)[0]['token']})")
@@ -164,3 +170,22 @@ def test_documents_ship_with_the_package_and_the_manifest_declares_apl() -> None
     assert len(apl) == 1
     viewports = apl[0]["supportedViewports"]
     assert {(v["mode"], v["shape"]) for v in viewports} == {("HUB", "ROUND"), ("HUB", "RECTANGLE"), ("TV", "RECTANGLE")}
+
+
+def test_the_end_screen_shows_the_heart_rate_a_paired_watch_sent(content: Content, nlu: Nlu, store: Stores) -> None:
+    import hashlib
+
+    chat = show_chat(store, content, nlu)
+    chat.say("ask back coach to pair my watch")
+    person = hashlib.sha256(b"amzn1.ask.account.local-user").hexdigest()
+    start_ms = int(START * 1000)
+    samples = [(start_ms + i * 5000, 96 + i % 9) for i in range(0, 12 * 60)]  # an hour of a calm heart
+    store.samples.put_samples(person, samples, int(START))
+    chat.say("ask back coach to start my back workout")
+    last = chat.history[-1]
+    while not last.ends_session:
+        last = chat.say("next")
+    render = renders(last)[0]["datasources"]["coach"]
+    done = render["panels"][-1] if "panels" in render else render
+    heart = [line for line in done["lines"] if line.startswith("Heart rate")]
+    assert len(heart) == 1 and heart[0].endswith("104 peak")

@@ -75,6 +75,7 @@ def test_the_zip_is_reproducible_and_holds_only_what_lambda_needs(built, rebuilt
     assert rebuilt.lambda_zip.read_bytes() == built.lambda_zip.read_bytes()
     names = zipfile.ZipFile(built.lambda_zip).namelist()
     assert "app.py" in names and "skill/content/exercises.toml" in names and "boto3/__init__.py" in names
+    assert {f"skill/content/apl/{n}.json" for n in ("workout", "card", "summary")} <= set(names)
     assert not [n for n in names if n.startswith(("skill/cli/", "skill/web/")) or n.endswith((".so", ".pyc"))]
     assert built.zip_bytes < 50 * 1024 * 1024  # Lambda's limit for a direct upload
 
@@ -119,11 +120,14 @@ def test_the_zip_answers_a_launch_request_in_a_fresh_interpreter(built, tmp_path
     unpacked.mkdir()
     zipfile.ZipFile(built.lambda_zip).extractall(unpacked)
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    launch = event("launch")  # from an Echo Show: the screen's document must be in the zip too
+    launch["context"]["System"]["device"]["supportedInterfaces"] = {"Alexa.Presentation.APL": {}}
     # -I -S: no site-packages, no user site, no current directory: only the zip's contents and the stdlib.
     result = subprocess.run(
-        [sys.executable, "-I", "-S", "-c", LAUNCH, str(unpacked)], input=json.dumps(event("launch")),
+        [sys.executable, "-I", "-S", "-c", LAUNCH, str(unpacked)], input=json.dumps(launch),
         capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60,
     )
     assert result.returncode == 0, result.stderr
     response = json.loads(result.stdout)
     assert "Welcome to Back Coach" in response["response"]["outputSpeech"]["ssml"]
+    assert [d["type"] for d in response["response"]["directives"]] == ["Alexa.Presentation.APL.RenderDocument"]
