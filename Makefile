@@ -5,6 +5,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.ready
+# Amazon's APL validator (npm apl-suggester, pinned in tests/apl/package-lock.json); the tests run it with node.
+APL := tests/apl
+APL_READY := $(APL)/node_modules/.ready
 
 .PHONY: demo test bench fuzz audit model deploy clean
 
@@ -14,10 +17,15 @@ $(READY): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[web,companion,activity,dev]'
 	touch $(READY)
 
+$(APL_READY): $(APL)/package.json $(APL)/package-lock.json
+	@command -v node >/dev/null || { echo "node is needed to validate the APL documents (apt-get install nodejs npm)"; exit 1; }
+	npm ci --prefix $(APL) --no-audit --no-fund --loglevel=error
+	touch $(APL_READY)
+
 demo: $(READY)
 	@if [ -t 0 ]; then $(BIN)/backcoach chat; else $(BIN)/backcoach chat --demo; fi
 
-test: $(READY)
+test: $(READY) $(APL_READY)
 	$(BIN)/ruff check .
 	$(BIN)/backcoach model --check
 	$(BIN)/python -m pytest
@@ -42,4 +50,4 @@ deploy: $(READY)
 	$(BIN)/backcoach deploy $(ARGS)
 
 clean:
-	rm -rf $(VENV) build .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) build .pytest_cache .ruff_cache .hypothesis $(APL)/node_modules

@@ -11,6 +11,7 @@ from ask_sdk_core.utils import get_intent_name, is_request_type
 from ask_sdk_model import Response
 from ask_sdk_model.ui import AskForPermissionsConsentCard, LinkAccountCard, SimpleCard
 
+from skill.alexa.apl import Screens, is_touch, touch_command
 from skill.alexa.requests import number_slot, slot, time_slot, user_key
 from skill.alexa.turns import TurnRunner
 from skill.content.lookup import find_equipment, find_exercise, find_workout
@@ -62,9 +63,11 @@ class CommandHandler(AbstractRequestHandler):
         speech: Speech,
         matches: Callable[[HandlerInput], bool],
         command: Callable[[HandlerInput], Command],
+        screens: Screens | None = None,
     ) -> None:
         self.turns = turns
         self.speech = speech
+        self.screens = screens
         self._matches = matches
         self._command = command
 
@@ -75,10 +78,10 @@ class CommandHandler(AbstractRequestHandler):
         command = self._command(handler_input)
         outcome = self.turns.run(handler_input, command)
         log.info("command=%s result=%s user=%s", command.name, outcome.result, user_key(handler_input))
-        return respond(handler_input, self.speech, outcome)
+        return respond(handler_input, self.speech, outcome, self.screens)
 
 
-def respond(handler_input: HandlerInput, speech: Speech, outcome: Outcome) -> Response:
+def respond(handler_input: HandlerInput, speech: Speech, outcome: Outcome, screens: Screens | None = None) -> Response:
     builder = handler_input.response_builder
     if is_request_type("SessionEndedRequest")(handler_input):
         return builder.response  # Alexa accepts no speech in reply to SessionEndedRequest
@@ -92,6 +95,8 @@ def respond(handler_input: HandlerInput, speech: Speech, outcome: Outcome) -> Re
         builder.set_card(SimpleCard(title=prompts.CARD_TITLE, content=speech.card_text(outcome.card_lines)))
     if not outcome.end_session and outcome.reprompt:
         builder.ask(speech.ssml(outcome.reprompt))
+    for directive in screens.directives(handler_input, outcome) if screens is not None else ():
+        builder.add_directive(directive)  # a device with a screen (Alexa.Presentation.APL) only
     builder.set_should_end_session(outcome.end_session)
     return builder.response
 
@@ -156,8 +161,10 @@ def _number_command(handler_input: HandlerInput) -> Command:
 
 
 def request_handlers(turns: TurnRunner, speech: Speech, content: Content) -> list[AbstractRequestHandler]:
+    screens = Screens(turns, speech)
+
     def handler(matches: Callable[[HandlerInput], bool], command: Callable[[HandlerInput], Command]) -> CommandHandler:
-        return CommandHandler(turns, speech, matches, command)
+        return CommandHandler(turns, speech, matches, command, screens)
 
     return [
         handler(is_request_type("LaunchRequest"), lambda hi: Command(Cmd.LAUNCH)),
@@ -168,6 +175,7 @@ def request_handlers(turns: TurnRunner, speech: Speech, content: Content) -> lis
         handler(_intent_is(NUMBER_INTENTS), _number_command),
         handler(_intent_is(EXERCISE_INTENTS), _exercise_command(content)),
         handler(_intent_is(["SetReminderIntent"]), _remind_command),
+        handler(is_touch, touch_command),  # a button on the screen: the same command as the voice intent
         # An intent this skill does not know (a model newer than the code, or a malformed request).
         handler(is_request_type("IntentRequest"), lambda hi: Command(Cmd.FALLBACK)),
     ]

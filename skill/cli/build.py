@@ -173,7 +173,7 @@ def skill_sources(repo: Path = REPO) -> dict[str, Path]:
     sources: dict[str, Path] = {}
     for path in _files(repo / "skill"):
         relative = path.relative_to(repo).as_posix()
-        if not relative.startswith(LEFT_OUT) and path.suffix in (".py", ".toml", ".txt", ".typed"):
+        if not relative.startswith(LEFT_OUT) and path.suffix in (".py", ".toml", ".txt", ".json", ".typed"):
             sources[relative] = path
     for path in sorted((repo / "lambda").glob("*.py")):
         sources[path.name] = path

@@ -2,6 +2,7 @@
 
 Time is simulated: a plain line is spoken just after the previous response finished (its length estimated
 by skill.speech.timing), and `@SECONDS words` is spoken that many seconds after it began, as a barge-in.
+On a device with a screen (`device_kind="show"`), `tap next` (pause, resume, repeat) touches a button.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from skill.speech.timing import WORDS_PER_MINUTE, estimate_seconds
 GAP_SECONDS = 1.0  # between the end of a response and a reply that does not interrupt it
 MIC_WINDOW_SECONDS = 16.0  # about 8 s of listening, the reprompt, about 8 s more: then Alexa ends the session
 _BARGE_IN = re.compile(r"@(\d+(?:\.\d+)?)\s+(.+)")
+_TAP = re.compile(r"tap (\w+)")
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,7 @@ class Chat:
         uploads: Callable[[], list[str]] | None = None,
         person: str = "",
         api_endpoint: str = envelopes.NO_API,
+        device_kind: str = "speaker",
     ) -> None:
         """`access_token` plays the account the person linked; `uploads` runs the uploads that are due after
         each turn and says what happened, as the deployed upload worker would; `person` plays a voice Alexa
@@ -108,6 +111,7 @@ class Chat:
         self.uploads = uploads
         self.person = envelopes.person_id(person) if person else ""
         self.api_endpoint = api_endpoint
+        self.device_kind = device_kind
         self._serializer = DefaultSerializer()
 
     # -- time ----------------------------------------------------------------------------------------
@@ -149,7 +153,12 @@ class Chat:
             window_closes = self.last_start + self.last_seconds + MIC_WINDOW_SECONDS
             if at > window_closes:
                 self.end_session("EXCEEDED_MAX_REPROMPTS", window_closes)
-        request, new_session = self._request_for(text, at)
+        tap = _TAP.fullmatch(text.lower()) if self.device_kind == "show" else None
+        if tap:
+            token = screen_token(self.history[-1].response) if self.history else ""
+            request, new_session = envelopes.user_event_request([tap.group(1)], at, token), not self.session_open
+        else:
+            request, new_session = self._request_for(text, at)
         return self._send(text if not barge else line, request, new_session, at)
 
     def end_session(self, reason: str = "EXCEEDED_MAX_REPROMPTS", at: float | None = None) -> Exchange | None:
@@ -190,6 +199,7 @@ class Chat:
             request, user=self.user, device=self.device, session_id=self.session_id,
             new_session=new_session, attributes=self.attributes, access_token=self.access_token,
             person=self.person, api_endpoint=self.api_endpoint,
+            device_kind=self.device_kind,
         )
         request_envelope = self._serializer.deserialize(json.dumps(envelope), RequestEnvelope)
         response = self._serializer.serialize(self.skill.invoke(request_envelope, None))
@@ -225,6 +235,9 @@ class Chat:
             if marks:
                 self.show(textwrap.fill(" · ".join(marks), width=100, initial_indent="       timeline: ",
                                         subsequent_indent="                 "))
+        screen = screen_line(exchange.response)
+        if screen:
+            self.show(f"       screen: {screen}")
         if exchange.request["request"]["type"] != "SessionEndedRequest":
             self.show("       (listening)" if not exchange.ends_session else "       (session closed)")
 
@@ -241,6 +254,43 @@ class Chat:
             label = "rest" if step.kind == REST else part_label(step.display_name, step.part_kind, step.part_label)
             marks.append(f"{seconds // 60}:{seconds % 60:02d} {label}")
         return marks
+
+
+def screen_token(response: dict[str, Any]) -> str:
+    """The token of the document a response put on the screen ("" for none)."""
+    directives = (response.get("response") or {}).get("directives") or []
+    return next((d.get("token", "") for d in directives if d.get("type", "").endswith("APL.RenderDocument")), "")
+
+
+def screen_line(response: dict[str, Any]) -> str:
+    """One line saying what the screen shows after a response ("" when no document was sent)."""
+    directives = (response.get("response") or {}).get("directives") or []
+    render = next((d for d in directives if d.get("type", "").endswith("APL.RenderDocument")), None)
+    if render is None:
+        return ""
+    data = render["datasources"]["coach"]
+    kind = render["token"].rsplit(".", 1)[-1]
+    if kind == "card":
+        items = f" ({len(data['items'])} items)" if data["items"] else ""
+        return f"{data['title']}: {data['subtitle']}{items}"
+    if kind == "summary":
+        days = "".join("●" if d["state"] == "done" else "◐" if d["state"] == "stopped" else "○"
+                       for d in data["week"]["days"])
+        return f"{data['title']}: {'; '.join(data['lines'])} | {days} {data['week']['caption']}"
+    steps = []
+    for panel in data["panels"]:
+        name = panel["title"] + (f" ({panel['detail']})" if panel.get("detail") else "")
+        at = f"{panel['from'] // 60000}:{panel['from'] // 1000 % 60:02d}"
+        if panel["kind"] == "move":
+            steps.append(f"{at} {name} counts 0-{panel['reps'][-1]['n']}")
+        elif panel["kind"] == "rest":
+            steps.append(f"{at} {name} {panel['restSeconds']} s")
+        elif panel["kind"] == "still":
+            steps.append(f"{name}: {panel['big']}, {panel['caption']}")
+        else:
+            steps.append(f"{at} {panel['title']}")
+    buttons = " | ".join(b["label"] for b in data["buttons"])
+    return f"{data['workout']}: {' · '.join(steps)} [{buttons}]"
 
 
 class WearableLink:

@@ -9,6 +9,14 @@ from typing import Any
 LOCAL_SKILL_ID = "amzn1.ask.skill.00000000-0000-4000-8000-backc0ach000"
 API_ENDPOINT = "https://api.amazonalexa.com"
 NO_API = "http://127.0.0.1:9"  # the local Echo's apiEndpoint: no Alexa APIs here (a call is refused at once)
+# What an Echo Show 8 says about its screen (supportedInterfaces and the viewport), for `--device-kind show`.
+APL_INTERFACE = {"Alexa.Presentation.APL": {"runtime": {"maxVersion": "2024.2"}}}
+SHOW_VIEWPORT = {
+    "experiences": [{"arcMinuteWidth": 221, "arcMinuteHeight": 162, "canRotate": False, "canResize": False}],
+    "mode": "HUB", "shape": "RECTANGLE", "pixelWidth": 1280, "pixelHeight": 800, "dpi": 160,
+    "currentPixelWidth": 1280, "currentPixelHeight": 800, "touch": ["SINGLE"], "keyboard": [],
+}
+DEVICE_KINDS = ("speaker", "show")
 
 
 def timestamp(epoch_seconds: float) -> str:
@@ -63,6 +71,15 @@ def intent_request(name: str, at: float, slots: dict[str, dict[str, Any]] | None
     return request
 
 
+def user_event_request(arguments: list[str], at: float, token: str, locale: str = "en-US") -> dict[str, Any]:
+    """A touch on the screen: what a SendEvent command sends (Alexa.Presentation.APL.UserEvent)."""
+    request = _request("Alexa.Presentation.APL.UserEvent", at, locale)
+    request["token"] = token
+    request["arguments"] = arguments
+    request["source"] = {"type": "TouchWrapper", "handler": "Press", "id": ""}
+    return request
+
+
 def session_ended_request(reason: str, at: float, locale: str = "en-US") -> dict[str, Any]:
     request = _request("SessionEndedRequest", at, locale)
     request["reason"] = reason
@@ -91,17 +108,20 @@ def envelope(
     person: str = "",
     api_endpoint: str = API_ENDPOINT,
     permissions: dict[str, Any] | None = None,
+    device_kind: str = "speaker",
 ) -> dict[str, Any]:
     """`access_token`: what Alexa sends for an account the person linked to the skill; `person`: the person id
-    of a recognised voice (context.System.person), "" for a voice Alexa does not recognise."""
+    of a recognised voice (context.System.person), "" for a voice Alexa does not recognise; `device_kind`
+    "show": a device with a screen (it lists Alexa.Presentation.APL and describes its viewport)."""
     application = {"applicationId": skill_id}
     user_part: dict[str, Any] = {"userId": user}
     if access_token:
         user_part["accessToken"] = access_token
+    screen = device_kind == "show"
     system: dict[str, Any] = {
         "application": application,
         "user": user_part,
-        "device": {"deviceId": device, "supportedInterfaces": {}},
+        "device": {"deviceId": device, "supportedInterfaces": dict(APL_INTERFACE) if screen else {}},
         "apiEndpoint": api_endpoint,
         "apiAccessToken": "local-" + uuid.uuid4().hex,
     }
@@ -111,7 +131,7 @@ def envelope(
             system["person"]["accessToken"] = access_token
     if permissions:
         user_part["permissions"] = permissions
-    return {
+    envelope: dict[str, Any] = {
         "version": "1.0",
         "session": {
             "new": new_session,
@@ -123,6 +143,9 @@ def envelope(
         "context": {"System": system},
         "request": request,
     }
+    if screen:
+        envelope["context"]["Viewport"] = SHOW_VIEWPORT
+    return envelope
 
 
 def new_session_id() -> str:

@@ -43,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     chat.add_argument("--no-timeline", action="store_true", help="do not print each response's timeline")
     chat.add_argument("--transcript", type=Path, help="also write every request and response as JSON lines")
     chat.add_argument("--wearable", choices=["simulated"], help="pair a simulated watch: heart-rate-guided rests")
+    chat.add_argument("--device-kind", choices=["speaker", "show"], default="speaker",
+                      help="show: an Echo Show (a screen, APL); prints what the screen shows and accepts `tap next`")
 
     wearable = commands.add_parser("wearable", help="the wearable companion")
     wearable_commands = wearable.add_subparsers(dest="wearable_command", required=True)
@@ -156,6 +158,7 @@ def _chat(args: argparse.Namespace, default_db: Path) -> int:
             show_timeline=not args.no_timeline, wearable=link, access_token=tokens.get(service, ""),
             uploads=(lambda: activity.run_uploads(build_upload_worker(stores))) if service else None,
             person=args.person,
+            device_kind=args.device_kind,
         )
         if link is not None:
             link.pair(chat)

@@ -7,7 +7,7 @@ of each rep, at the person's tempo. Longer sets get one cue halfway and "last th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from skill.speech import prompts as p
 from skill.speech.timing import SECONDS_PER_WORD, estimate_seconds, silence
@@ -20,12 +20,12 @@ LAST_THREE_FROM_REPS = 6
 
 @dataclass(frozen=True)
 class Beat:
-    """Something said (escaped SSML text, may be empty) and the silence after it; `rep` > 0 when the text is the
-    count of that rep."""
+    """Something said (escaped SSML text, may be empty) and the silence after it; `number`: the number the text
+    says aloud (a rep counted, seconds of rest left, 0 for the end of a rest), None when it says none."""
 
     text: str = ""
     pause: float = 0.0
-    rep: int = 0
+    number: int | None = None
 
 
 def count_beats(phases: tuple[tuple[str, float], ...], reps_min: int, reps_max: int, tempo: int = 100,
@@ -46,10 +46,10 @@ def count_beats(phases: tuple[tuple[str, float], ...], reps_min: int, reps_max: 
             for k, (word, seconds) in enumerate(phases):
                 gap = seconds * scale - SECONDS_PER_WORD - (said_seconds if k == len(phases) - 1 else 0)
                 beats.append(Beat(word, max(0.1, gap)))
-            beats.append(Beat(said, rep=n))
+            beats.append(Beat(said, number=n))
         else:
             beats.append(Beat("", max(0.1, rep_seconds - said_seconds)))
-            beats.append(Beat(said, rep=n))
+            beats.append(Beat(said, number=n))
     return beats
 
 
@@ -63,15 +63,15 @@ def rest_beats(seconds: int, opening: str, ends: bool) -> list[Beat]:
     countdown = [] if ends or seconds < 5 else [3, 2, 1]
     for mark in marks:
         said = p.REST_MARK.format(seconds=number_words(mark))
-        beats[-1] = Beat(beats[-1].text, beats[-1].pause + max(0.0, seconds - mark - elapsed))
-        beats.append(Beat(said))
+        beats[-1] = replace(beats[-1], pause=beats[-1].pause + max(0.0, seconds - mark - elapsed))
+        beats.append(Beat(said, number=mark))
         elapsed = max(elapsed, seconds - mark) + estimate_seconds(said)
     for n in countdown:
-        beats[-1] = Beat(beats[-1].text, beats[-1].pause + max(0.0, seconds - n - elapsed))
-        beats.append(Beat(number_words(n)))
+        beats[-1] = replace(beats[-1], pause=beats[-1].pause + max(0.0, seconds - n - elapsed))
+        beats.append(Beat(number_words(n), number=n))
         elapsed = max(elapsed, seconds - n) + SECONDS_PER_WORD
-    beats[-1] = Beat(beats[-1].text, beats[-1].pause + max(0.0, seconds - elapsed))
-    beats.append(Beat(p.REST_OVER if ends else p.REST_END))
+    beats[-1] = replace(beats[-1], pause=beats[-1].pause + max(0.0, seconds - elapsed))
+    beats.append(Beat(p.REST_OVER if ends else p.REST_END, number=0))
     return beats
 
 
@@ -79,11 +79,18 @@ def ssml(beats: list[Beat]) -> str:
     return " ".join(filter(None, (b.text + silence(b.pause) for b in beats)))
 
 
-def rep_times(beats: list[Beat]) -> list[tuple[int, float]]:
-    """(rep, seconds from the start of the beats) at which each rep's number begins to be said."""
+def numbers(beats: list[Beat]) -> list[tuple[int, float, float]]:
+    """(number, start, end) in seconds from the start of the beats for every number said aloud, by the estimate
+    every duration uses: a screen that counts places its numbers at the times the voice says them."""
     out, at = [], 0.0
     for beat in beats:
-        if beat.rep:
-            out.append((beat.rep, at))
-        at += estimate_seconds(beat.text) + beat.pause
+        said = estimate_seconds(beat.text)
+        if beat.number is not None:
+            out.append((beat.number, at, at + said))
+        at += said + beat.pause
     return out
+
+
+def rep_times(beats: list[Beat]) -> list[tuple[int, float]]:
+    """(rep, seconds from the start) at which each rep's number begins to be said."""
+    return [(n, start) for n, start, _ in numbers(beats)]

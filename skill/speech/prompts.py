@@ -228,3 +228,31 @@ REMINDERS_FAILED = {
 }
 REMINDERS_PERMISSION_NAME = "alexa::alerts:reminders:skill:readwrite"
 REMINDER_TEXT = "Time for your back workout. Say: Alexa, ask back coach to start my back workout."
+
+# -- On a screen (Echo Show, Fire TV; skill/alexa/screens.py): short labels, numbers as digits --------------------
+SCREEN_ROUND = "Round {round} of {rounds}"
+SCREEN_SET = "Set {set} of {sets}"
+SCREEN_PART = {"side": "{label} arm", "grip": "{label}", "letter": "{label} position"}
+SCREEN_REST = "Rest"
+SCREEN_REPS = "of {reps} reps"
+SCREEN_REPS_RANGE = "of {reps_min} to {reps_max} reps"
+SCREEN_REST_LEFT = "seconds of rest left"
+SCREEN_READY = "Say next when you're ready"
+SCREEN_NEXT = "Next: {label}"
+SCREEN_LAST = "Last set of the workout"
+SCREEN_PAUSED = "Paused"
+SCREEN_BUTTONS = {"pause": "Pause", "resume": "Resume", "next": "Next", "repeat": "Repeat"}
+SCREEN_DONE = "Workout complete"
+SCREEN_TIME = "{minutes} min {seconds} s of work"
+SCREEN_SETS = "{sets} sets done"
+SCREEN_HEART = "Heart rate {average} average, {peak} peak"
+SCREEN_WEEK = "{count} of {days} days this week"
+SCREEN_THIS_WEEK = "This week"
+SCREEN_LAST_WORKOUT = "Last time: {workout}, {sets} sets"
+SCREEN_NO_WORKOUTS = "No workouts yet"
+SCREEN_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+SCREEN_HOME = "Back Coach"
+SCREEN_HOME_HINT = "Say: start my back workout"
+SCREEN_HOW = "How to do it"
+SCREEN_PAIR = "Pair your watch"
+SCREEN_PAIR_HINT = "Enter this code in the Back Coach companion"

@@ -229,6 +229,9 @@ class Speech(AnswerSpeech):
     def _rest(self, a: dict[str, Any]) -> str:
         """A rest that lasts `seconds` by the same estimate the timeline uses: what comes next and how to set up for
         it, then a count-in; or, when the response ends with the rest, "then say next" and no "go"."""
+        return counting.ssml(self.rest_beats(a))
+
+    def rest_beats(self, a: dict[str, Any]) -> list[counting.Beat]:
         seconds, nxt = a["seconds"], a["next"]
         if a.get("ends") and nxt is not None:
             opening = _t(p.REST_THEN_NEXT, seconds=number_words(seconds), label=self._next_label(nxt))
@@ -238,7 +241,16 @@ class Speech(AnswerSpeech):
                 opening += " " + _t(p.REST_NEXT, label=self._next_label(nxt))
             if a.get("setup"):
                 opening += " " + escape(self.content.exercises[a["setup"]].setup)
-        return counting.ssml(counting.rest_beats(seconds, opening.strip(), ends=bool(a.get("ends"))))
+        return counting.rest_beats(seconds, opening.strip(), ends=bool(a.get("ends")))
+
+    def calls(self, prompt: Prompt) -> list[tuple[int, float, float]]:
+        """The numbers a prompt says aloud, each with when it starts and ends (seconds from the prompt's start):
+        reps counted, and seconds of rest left. Empty for a prompt that counts nothing."""
+        if prompt.key == "count":
+            return counting.numbers(self.count_beats(prompt.params))
+        if prompt.key == "rest":
+            return counting.numbers(self.rest_beats(prompt.params))
+        return []
 
     def _rest_heart(self, a: dict[str, Any]) -> str:
         """The first stretch of a rest the heart rate decides: no count-in, the next request checks the heart."""

@@ -82,6 +82,7 @@ def test_the_zip_is_reproducible_and_holds_only_what_lambda_needs(built, rebuilt
     # The AWS SDK is Lambda's runtime's own (lambda/requirements.in says why), so it is not shipped.
     assert not [n for n in names if n.split("/")[0] in ("boto3", "botocore", "s3transfer", "jmespath", "tests")]
     assert built.zip_bytes <= LAMBDA_ZIP_LIMIT_MB * 1e6
+    assert {f"skill/content/apl/{n}.json" for n in ("workout", "card", "summary")} <= set(names)
 
 
 def test_both_zips_carry_bytecode_for_the_runtimes_python_and_nothing_to_compile(built) -> None:
@@ -160,10 +161,13 @@ def run_unzipped(task: Path, code: str, stdin: str, cwd: Path, *args: str) -> su
 
 def test_the_zip_answers_a_launch_request_in_a_fresh_interpreter(built, tmp_path: Path, table: Any) -> None:
     task = unpack(built.lambda_zip, tmp_path / "task")
-    result = run_unzipped(task, LAUNCH, json.dumps(event("launch")), tmp_path)
+    launch = event("launch")  # from an Echo Show: the screen's document must be in the zip too
+    launch["context"]["System"]["device"]["supportedInterfaces"] = {"Alexa.Presentation.APL": {}}
+    result = run_unzipped(task, LAUNCH, json.dumps(launch), tmp_path)
     assert result.returncode == 0, result.stderr
     response = json.loads(result.stdout)
     assert "Welcome to Back Coach" in response["response"]["outputSpeech"]["ssml"]
+    assert [d["type"] for d in response["response"]["directives"]] == ["Alexa.Presentation.APL.RenderDocument"]
 
 
 def test_a_cold_start_builds_one_session_and_one_client_and_no_resource(built, tmp_path: Path, table: Any) -> None:
