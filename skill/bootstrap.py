@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from ask_sdk_core.skill import CustomSkill
 
     from skill.activity.worker import UploaderFor, UploadWorker
+    from skill.audio.clips import ClipLibrary
     from skill.content.schema import Content
     from skill.heartrate.service import SyncService
 
@@ -35,9 +36,11 @@ def stores_from_settings(settings: Settings) -> Stores:
 
 def build_skill(
     stores: Stores, content: Content | None = None, skill_id: str | None = None, upload_service: str = "",
+    clips: ClipLibrary | None = None, art_url: str = "",
 ) -> CustomSkill:
     """`upload_service`: where finished workouts go ("strava" or "fitbit"), the service of the skill's account
-    linking; "" turns uploads off."""
+    linking; "" turns uploads off. `clips`: where the audio mode's clips are rendered and served (None: speech
+    mode only); `art_url`: the picture the player screen shows."""
     from ask_sdk_core.skill_builder import SkillBuilder
 
     from skill.alexa.handlers import ApologyHandler, request_handlers
@@ -51,7 +54,14 @@ def build_skill(
     coach = Coach(content, speech.measure, BUDGET)
     builder = SkillBuilder()
     builder.skill_id = skill_id
-    for handler in request_handlers(TurnRunner(coach, stores, upload_service), speech, content):
+    turns = TurnRunner(coach, stores, upload_service)
+    audio = None
+    if clips is not None:
+        from skill.alexa.audio import AudioMode
+        from skill.alexa.player import Voice
+
+        audio = AudioMode(turns, speech, content, Voice(speech, clips, art_url))
+    for handler in request_handlers(turns, speech, content, audio):
         builder.add_request_handler(handler)
     builder.add_exception_handler(ApologyHandler())
     return builder.create()

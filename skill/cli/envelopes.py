@@ -82,12 +82,26 @@ def envelope(
     attributes: dict[str, Any] | None = None,
     skill_id: str = LOCAL_SKILL_ID,
     access_token: str = "",
+    player: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """`access_token`: what Alexa sends for an account the person linked to the skill."""
+    """`access_token`: what Alexa sends for an account the person linked to the skill. `player`: a device with
+    an AudioPlayer, and what it is playing (context.AudioPlayer); an AudioPlayer event has no session."""
     application = {"applicationId": skill_id}
     user_part: dict[str, Any] = {"userId": user}
     if access_token:
         user_part["accessToken"] = access_token
+    built = _envelope(request, user_part, application, device, session_id, new_session, attributes)
+    if player is not None:
+        built["context"]["System"]["device"]["supportedInterfaces"] = {"AudioPlayer": {}}
+        if player:
+            built["context"]["AudioPlayer"] = player
+        if request["type"].startswith(("AudioPlayer.", "PlaybackController.", "System.")):
+            del built["session"]
+    return built
+
+
+def _envelope(request: dict[str, Any], user_part: dict[str, Any], application: dict[str, Any], device: str,
+              session_id: str, new_session: bool, attributes: dict[str, Any] | None) -> dict[str, Any]:
     return {
         "version": "1.0",
         "session": {
@@ -112,3 +126,16 @@ def envelope(
 
 def new_session_id() -> str:
     return f"amzn1.echo-api.session.{uuid.uuid4()}"
+
+
+def player_event(kind: str, at: float, token: str = "", offset_ms: int = 0, locale: str = "en-US") -> dict[str, Any]:
+    """An AudioPlayer or PlaybackController request (AudioPlayer ones name the stream and the offset)."""
+    request = _request(kind, at, locale)
+    if kind.startswith("AudioPlayer."):
+        request["token"] = token
+        request["offsetInMilliseconds"] = offset_ms
+    if kind == "AudioPlayer.PlaybackFailed":
+        request["error"] = {"type": "MEDIA_ERROR_UNKNOWN", "message": "simulated"}
+        request["currentPlaybackState"] = {"token": token, "offsetInMilliseconds": offset_ms,
+                                           "playerActivity": "PLAYING"}
+    return request

@@ -17,6 +17,8 @@ from skill.engine.state import WorkoutState
 SCHEMA = 1
 MAX_HISTORY = 30  # six weeks at the article's five days a week: enough for "this week" and "last time"
 FINISHED, ABANDONED = "finished", "abandoned"
+AUDIO, SPEECH = "audio", "speech"  # how workouts are coached: one AudioPlayer stream, or turn by turn
+MODES = (AUDIO, SPEECH)
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ class Settings:
     age: int | None = None
     recovery_bpm: int | None = None
     uploads_pending: bool = False  # some upload of this person's is not done yet: hand it Alexa's fresh token
+    mode: str = ""  # "audio" or "speech" as the person chose; "" = the device decides (audio where it can)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -64,6 +67,8 @@ class Settings:
             out["recovery_bpm"] = self.recovery_bpm
         if self.uploads_pending:
             out["uploads_pending"] = True
+        if self.mode:
+            out["mode"] = self.mode
         return out
 
     @classmethod
@@ -71,7 +76,8 @@ class Settings:
         if not isinstance(data, dict):
             return cls()
         return cls(age=_maybe_int(data.get("age")), recovery_bpm=_maybe_int(data.get("recovery_bpm")),
-                   uploads_pending=data.get("uploads_pending") is True)
+                   uploads_pending=data.get("uploads_pending") is True,
+                   mode=data["mode"] if data.get("mode") in MODES else "")
 
 
 @dataclass(frozen=True)

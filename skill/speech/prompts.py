@@ -130,3 +130,16 @@ LINK_ACCOUNT = (
 UPLOADS_UNAVAILABLE = "Sending workouts to other apps isn't set up for this skill yet."
 APOLOGY = "Sorry, something went wrong on my side. Your place is saved. Please try that again."
 APOLOGY_REPROMPT = "Please try that again, or say stop."
+
+# -- The continuous-audio mode (issue 15): clips played by Alexa's AudioPlayer ---------------------------------
+TRANSITION = "Next up: {label}. Get set."
+REST_MORE = "Your heart rate is still up. {seconds} more seconds."
+AUDIO_RESUME = "Back to the {label}."
+MODE_AUDIO = "Okay. Your workouts now play as one stream, with no need to say next. Say pause any time."
+MODE_SPEECH = "Okay. I'll coach you one part at a time, and you say next when you're ready."
+NO_LOOP = "A workout plays in order, so there's nothing to loop or shuffle."
+# What the player screen shows (Echo Show, the Alexa app): display text, not speech.
+DISPLAY_REST = "Rest"
+DISPLAY_ROUND = "Round {round} of {rounds}"
+DISPLAY_SET = "Set {set} of {sets}"
+DISPLAY_FINISHED = "Workout done"

@@ -101,6 +101,9 @@ class Speech:
             "uploads_unavailable": lambda a: _t(p.UPLOADS_UNAVAILABLE),
             "reprompt": self._reprompt,
         }
+        from skill.speech.clips import audio_renderers  # the audio mode's clips (issue 15)
+
+        self._render.update(audio_renderers(self))
 
     # -- public --------------------------------------------------------------------------------------
 
