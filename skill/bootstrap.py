@@ -34,6 +34,25 @@ def stores_from_settings(settings: Settings) -> Stores:
     return sqlite_stores(settings.db_path)
 
 
+def clips_from_settings(settings: Settings, local: bool = False) -> ClipLibrary | None:
+    """The audio mode's clips: the S3 bucket when one is configured, else the local directory when a public
+    base URL is (or `local`: `backcoach chat` and `build --audio`, which need no URL); None turns the mode off."""
+    if not (settings.audio_bucket or settings.audio_base_url or local):
+        return None
+    from skill.audio.clips import ClipLibrary, LocalClips, S3Clips
+    from skill.audio.tts import EspeakEngine
+
+    if settings.tts == "polly":
+        from skill.audio.polly import PollyEngine
+
+        engine = PollyEngine(settings.polly_voice)
+    else:
+        engine = EspeakEngine()
+    if settings.audio_bucket:
+        return ClipLibrary(engine, S3Clips(settings.audio_bucket))
+    return ClipLibrary(engine, LocalClips(settings.clip_dir(), settings.audio_base_url))
+
+
 def build_skill(
     stores: Stores, content: Content | None = None, skill_id: str | None = None, upload_service: str = "",
     clips: ClipLibrary | None = None, art_url: str = "",
@@ -108,7 +127,7 @@ def _skill(settings: Settings) -> LambdaHandler:
     if upload_service_problem(settings):
         raise RuntimeError(upload_service_problem(settings))
     skill = build_skill(stores_from_settings(settings), skill_id=settings.skill_id or None,
-                        upload_service=settings.upload_service)
+                        upload_service=settings.upload_service, clips=clips_from_settings(settings))
 
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         envelope = skill.serializer.deserialize(payload=json.dumps(event), obj_type="ask_sdk_model.RequestEnvelope")
