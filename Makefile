@@ -11,7 +11,17 @@ APL_READY := $(APL)/node_modules/.ready
 
 .PHONY: demo test bench fuzz audit model deploy clean
 
+# espeak-ng and lame render the audio mode's clips (locally and in the tests); installed when missing on Debian.
+SYSTEM_TOOLS := espeak-ng lame
+
 $(READY): pyproject.toml
+	@missing=""; for tool in $(SYSTEM_TOOLS); do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
+	if [ -n "$$missing" ]; then \
+		if command -v apt-get >/dev/null; then \
+			SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+			$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+		else echo "please install:$$missing (the audio mode's clips and their tests need them)"; exit 1; fi; \
+	fi
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[web,companion,activity,dev]'

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from ask_sdk_core.skill import CustomSkill
 
     from skill.activity.worker import UploaderFor, UploadWorker
+    from skill.audio.clips import ClipLibrary
     from skill.content.schema import Content
     from skill.heartrate.service import SyncService
 
@@ -33,11 +34,32 @@ def stores_from_settings(settings: Settings) -> Stores:
     return sqlite_stores(settings.db_path)
 
 
+def clips_from_settings(settings: Settings, local: bool = False) -> ClipLibrary | None:
+    """The audio mode's clips: the S3 bucket when one is configured, else the local directory when a public
+    base URL is (or `local`: `backcoach chat` and `build --audio`, which need no URL); None turns the mode off."""
+    if not (settings.audio_bucket or settings.audio_base_url or local):
+        return None
+    from skill.audio.clips import ClipLibrary, LocalClips, S3Clips
+    from skill.audio.tts import EspeakEngine
+
+    if settings.tts == "polly":
+        from skill.audio.polly import PollyEngine
+
+        engine = PollyEngine(settings.polly_voice)
+    else:
+        engine = EspeakEngine()
+    if settings.audio_bucket:
+        return ClipLibrary(engine, S3Clips(settings.audio_bucket))
+    return ClipLibrary(engine, LocalClips(settings.clip_dir(), settings.audio_base_url))
+
+
 def build_skill(
     stores: Stores, content: Content | None = None, skill_id: str | None = None, upload_service: str = "",
+    clips: ClipLibrary | None = None, art_url: str = "",
 ) -> CustomSkill:
     """`upload_service`: where finished workouts go ("strava" or "fitbit"), the service of the skill's account
-    linking; "" turns uploads off."""
+    linking; "" turns uploads off. `clips`: where the audio mode's clips are rendered and served (None: speech
+    mode only); `art_url`: the picture the player screen shows."""
     from ask_sdk_core.skill_builder import SkillBuilder
 
     from skill.alexa.handlers import ApologyHandler, request_handlers
@@ -51,7 +73,14 @@ def build_skill(
     coach = Coach(content, speech.measure, BUDGET)
     builder = SkillBuilder()
     builder.skill_id = skill_id
-    for handler in request_handlers(TurnRunner(coach, stores, upload_service), speech, content):
+    turns = TurnRunner(coach, stores, upload_service)
+    audio = None
+    if clips is not None:
+        from skill.alexa.audio import AudioMode
+        from skill.alexa.player import Voice
+
+        audio = AudioMode(turns, speech, content, Voice(speech, clips, art_url))
+    for handler in request_handlers(turns, speech, content, audio):
         builder.add_request_handler(handler)
     builder.add_exception_handler(ApologyHandler())
     return builder.create()
@@ -98,7 +127,7 @@ def _skill(settings: Settings) -> LambdaHandler:
     if upload_service_problem(settings):
         raise RuntimeError(upload_service_problem(settings))
     skill = build_skill(stores_from_settings(settings), skill_id=settings.skill_id or None,
-                        upload_service=settings.upload_service)
+                        upload_service=settings.upload_service, clips=clips_from_settings(settings))
 
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         envelope = skill.serializer.deserialize(payload=json.dumps(event), obj_type="ask_sdk_model.RequestEnvelope")

@@ -22,6 +22,12 @@ ENV_UPLOAD_SERVICE = "BACKCOACH_UPLOAD_SERVICE"  # deployed: the service of the 
 ENV_HOST = "BACKCOACH_HOST"  # where `backcoach serve` listens
 ENV_PORT = "BACKCOACH_PORT"
 ENV_STATE_HOME = "XDG_STATE_HOME"
+# The audio mode (issue 15): where clips are kept and how Alexa reaches them.
+ENV_AUDIO_BASE_URL = "BACKCOACH_AUDIO_BASE_URL"  # self-hosting: the public https:// address `backcoach serve` is at
+ENV_AUDIO_DIR = "BACKCOACH_AUDIO_DIR"  # self-hosting: the clip directory (default: beside the local store)
+ENV_AUDIO_BUCKET = "BACKCOACH_AUDIO_BUCKET"  # deployed: the private S3 bucket of clips
+ENV_TTS = "BACKCOACH_TTS"  # "espeak" (default) or "polly"
+ENV_POLLY_VOICE = "BACKCOACH_POLLY_VOICE"
 
 # The services a finished workout can be uploaded to (the skill's account linking names one of them).
 STRAVA, FITBIT = "strava", "fitbit"
@@ -38,6 +44,14 @@ class Settings:
     log_level: str
     host: str
     port: int
+    audio_base_url: str = ""
+    audio_dir: Path | None = None
+    audio_bucket: str = ""
+    tts: str = "espeak"
+    polly_voice: str = "Joanna"
+
+    def clip_dir(self) -> Path:
+        return self.audio_dir or self.db_path.parent / "clips"
 
 
 APP = "backcoach"
@@ -81,6 +95,11 @@ def load_settings() -> Settings:
         log_level=os.environ.get(ENV_LOG_LEVEL, "WARNING"),
         host=os.environ.get(ENV_HOST, "127.0.0.1"),
         port=int(os.environ.get(ENV_PORT, "8080")),
+        audio_base_url=os.environ.get(ENV_AUDIO_BASE_URL, "").strip(),
+        audio_dir=Path(os.environ[ENV_AUDIO_DIR]) if os.environ.get(ENV_AUDIO_DIR) else None,
+        audio_bucket=os.environ.get(ENV_AUDIO_BUCKET, "").strip(),
+        tts=os.environ.get(ENV_TTS, "espeak").strip().lower() or "espeak",
+        polly_voice=os.environ.get(ENV_POLLY_VOICE, "Joanna").strip() or "Joanna",
     )
 
 
@@ -89,3 +108,12 @@ def upload_service_problem(settings: Settings) -> str:
     if settings.upload_service in ("", *SERVICES):
         return ""
     return f"{ENV_UPLOAD_SERVICE} must be one of {', '.join(SERVICES)} (or unset)"
+
+
+def audio_problem(settings: Settings) -> str:
+    """Why the audio mode's settings cannot work ("" when they can, or when the audio mode is off)."""
+    if settings.tts not in ("espeak", "polly"):
+        return f"{ENV_TTS} must be espeak or polly"
+    if settings.audio_base_url and not settings.audio_base_url.startswith("https://"):
+        return f"{ENV_AUDIO_BASE_URL} must be an https:// address: Alexa plays audio only over HTTPS"
+    return ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
@@ -19,6 +20,9 @@ from skill.content.schema import Content
 from skill.engine.commands import Cmd, Command, Outcome
 from skill.speech import prompts
 from skill.speech.ssml import Speech
+
+if TYPE_CHECKING:
+    from skill.alexa.audio import AudioMode
 
 log = logging.getLogger("backcoach.turn")
 
@@ -53,7 +57,10 @@ NUMBER_INTENTS: dict[str, tuple[Cmd, str]] = {
 }
 SLOT_INTENTS = ("StartWorkoutIntent", "ExplainExerciseIntent", "SetReminderIntent", *NUMBER_INTENTS,
                 *EXERCISE_INTENTS)
-HANDLED_INTENTS = frozenset(SIMPLE_INTENTS) | frozenset(SLOT_INTENTS)
+# The audio mode's own intents (skill.alexa.audio); without a player they get the fallback answer.
+AUDIO_INTENTS = frozenset({"UseSpeechModeIntent", "UseAudioModeIntent", "AMAZON.LoopOnIntent", "AMAZON.LoopOffIntent",
+                           "AMAZON.ShuffleOnIntent", "AMAZON.ShuffleOffIntent"})
+HANDLED_INTENTS = frozenset(SIMPLE_INTENTS) | frozenset(SLOT_INTENTS) | AUDIO_INTENTS
 
 
 class CommandHandler(AbstractRequestHandler):
@@ -160,13 +167,16 @@ def _number_command(handler_input: HandlerInput) -> Command:
     return Command(name, number=number_slot(handler_input, slot_name))
 
 
-def request_handlers(turns: TurnRunner, speech: Speech, content: Content) -> list[AbstractRequestHandler]:
+def request_handlers(
+    turns: TurnRunner, speech: Speech, content: Content, audio: AudioMode | None = None,
+) -> list[AbstractRequestHandler]:
+    """`audio`: the continuous-audio mode (issue 15), whose handlers come first; None leaves it out."""
     screens = Screens(turns, speech)
 
     def handler(matches: Callable[[HandlerInput], bool], command: Callable[[HandlerInput], Command]) -> CommandHandler:
         return CommandHandler(turns, speech, matches, command, screens)
 
-    return [
+    handlers: list[AbstractRequestHandler] = [
         handler(is_request_type("LaunchRequest"), lambda hi: Command(Cmd.LAUNCH)),
         handler(is_request_type("SessionEndedRequest"), lambda hi: Command(Cmd.SESSION_END)),
         handler(_intent_is(["StartWorkoutIntent"]), _start_command(content)),
@@ -179,6 +189,14 @@ def request_handlers(turns: TurnRunner, speech: Speech, content: Content) -> lis
         # An intent this skill does not know (a model newer than the code, or a malformed request).
         handler(is_request_type("IntentRequest"), lambda hi: Command(Cmd.FALLBACK)),
     ]
+    if audio is None:
+        return handlers
+    from skill.alexa.audio import audio_handlers
+
+    def speech_mode(handler_input: HandlerInput) -> Response:
+        return next(h for h in handlers if h.can_handle(handler_input)).handle(handler_input)
+
+    return [*audio_handlers(audio, speech_mode), *handlers]
 
 
 class ApologyHandler(AbstractExceptionHandler):

@@ -15,7 +15,7 @@ import textwrap
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_core.skill import CustomSkill
@@ -34,6 +34,9 @@ from skill.speech.timing import WORDS_PER_MINUTE, estimate_seconds
 
 GAP_SECONDS = 1.0  # between the end of a response and a reply that does not interrupt it
 MIC_WINDOW_SECONDS = 16.0  # about 8 s of listening, the reprompt, about 8 s more: then Alexa ends the session
+if TYPE_CHECKING:
+    from skill.cli.audio_device import AudioDevice
+
 _BARGE_IN = re.compile(r"@(\d+(?:\.\d+)?)\s+(.+)")
 _TAP = re.compile(r"tap (\w+)")
 
@@ -113,6 +116,7 @@ class Chat:
         self.api_endpoint = api_endpoint
         self.device_kind = device_kind
         self._serializer = DefaultSerializer()
+        self.player: AudioDevice | None = None  # a device with an AudioPlayer (skill.cli.audio_device)
 
     # -- time ----------------------------------------------------------------------------------------
 
@@ -200,6 +204,7 @@ class Chat:
             new_session=new_session, attributes=self.attributes, access_token=self.access_token,
             person=self.person, api_endpoint=self.api_endpoint,
             device_kind=self.device_kind,
+            player=self.player.context() if self.player is not None else None,
         )
         request_envelope = self._serializer.deserialize(json.dumps(envelope), RequestEnvelope)
         response = self._serializer.serialize(self.skill.invoke(request_envelope, None))
@@ -211,6 +216,12 @@ class Chat:
         if ssml:
             self.last_start, self.last_seconds = at, seconds
         exchange = Exchange(said, envelope, response, at, ssml, to_text(ssml), seconds)
+        if self.player is not None:
+            self.history.append(exchange)
+            self._print(exchange)
+            self.player.now_ms = max(self.player.now_ms, int(at * 1000))
+            self.player.respond(response, int((at + seconds) * 1000))
+            return exchange
         self.history.append(exchange)
         if self.wearable is not None:
             self.wearable.after(exchange, self.content)

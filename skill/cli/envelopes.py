@@ -109,10 +109,13 @@ def envelope(
     api_endpoint: str = API_ENDPOINT,
     permissions: dict[str, Any] | None = None,
     device_kind: str = "speaker",
+    player: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """`access_token`: what Alexa sends for an account the person linked to the skill; `person`: the person id
     of a recognised voice (context.System.person), "" for a voice Alexa does not recognise; `device_kind`
-    "show": a device with a screen (it lists Alexa.Presentation.APL and describes its viewport)."""
+    "show": a device with a screen (it lists Alexa.Presentation.APL and describes its viewport); `player`: a
+    device with an AudioPlayer, and what it is playing (context.AudioPlayer); an AudioPlayer event has no
+    session."""
     application = {"applicationId": skill_id}
     user_part: dict[str, Any] = {"userId": user}
     if access_token:
@@ -145,8 +148,27 @@ def envelope(
     }
     if screen:
         envelope["context"]["Viewport"] = SHOW_VIEWPORT
+    if player is not None:
+        envelope["context"]["System"]["device"]["supportedInterfaces"]["AudioPlayer"] = {}
+        if player:
+            envelope["context"]["AudioPlayer"] = player
+        if request["type"].startswith(("AudioPlayer.", "PlaybackController.", "System.")):
+            del envelope["session"]
     return envelope
 
 
 def new_session_id() -> str:
     return f"amzn1.echo-api.session.{uuid.uuid4()}"
+
+
+def player_event(kind: str, at: float, token: str = "", offset_ms: int = 0, locale: str = "en-US") -> dict[str, Any]:
+    """An AudioPlayer or PlaybackController request (AudioPlayer ones name the stream and the offset)."""
+    request = _request(kind, at, locale)
+    if kind.startswith("AudioPlayer."):
+        request["token"] = token
+        request["offsetInMilliseconds"] = offset_ms
+    if kind == "AudioPlayer.PlaybackFailed":
+        request["error"] = {"type": "MEDIA_ERROR_UNKNOWN", "message": "simulated"}
+        request["currentPlaybackState"] = {"token": token, "offsetInMilliseconds": offset_ms,
+                                           "playerActivity": "PLAYING"}
+    return request

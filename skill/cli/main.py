@@ -19,11 +19,14 @@ from skill.settings import (
     ENV_TERMS_URL,
     ENV_UPLOAD_SERVICE,
     Settings,
+    audio_problem,
     load_settings,
     upload_service_problem,
 )
 
 DEMO_SCRIPT = Path(__file__).with_name("demo.txt")
+# `chat --audio --demo`: one utterance, a pause in the first move, a resume; the stream does the rest.
+DEMO_SCRIPT_AUDIO = ["ask back coach to start my back workout", "@25 alexa pause", "alexa resume"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,6 +48,10 @@ def main(argv: list[str] | None = None) -> int:
     chat.add_argument("--wearable", choices=["simulated"], help="pair a simulated watch: heart-rate-guided rests")
     chat.add_argument("--device-kind", choices=["speaker", "show"], default="speaker",
                       help="show: an Echo Show (a screen, APL); prints what the screen shows and accepts `tap next`")
+    chat.add_argument("--audio", action="store_true", help="an Echo with an AudioPlayer: the audio mode's stream "
+                      "(with --speak the clips play, or are saved to --clips-out without a sound device)")
+    chat.add_argument("--clips-out", type=Path, default=Path("played-clips"), help="--audio --speak: where clips go "
+                      "when there is no sound device")
 
     wearable = commands.add_parser("wearable", help="the wearable companion")
     wearable_commands = wearable.add_subparsers(dest="wearable_command", required=True)
@@ -76,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--function-arn", help=f"the skill function's ARN (default ${ENV_FUNCTION_ARN}); without "
                        "one the manifest has no endpoint, as for creating the skill before the stack")
     build.add_argument("--out", type=Path, default=Path("build"), help="output directory (default build/)")
+    build.add_argument("--audio", action="store_true", help="only pre-render every clip of the audio mode (S3 when "
+                       "BACKCOACH_AUDIO_BUCKET is set, else the local clip directory) and report them")
     _link_options(build)
 
     deploy = commands.add_parser("deploy", help="build, then deploy the SAM stack and the skill package (make deploy)")
@@ -113,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         return _serve(args, settings)
     if args.command == "build":
-        return _build(args)
+        return _build_audio(settings) if args.audio else _build(args)
     if args.command == "deploy":
         return _deploy(args, settings)
     if args.command in ("export", "upload"):
@@ -138,6 +147,11 @@ def _chat(args: argparse.Namespace, default_db: Path) -> int:
     from skill.storage.stores import sqlite_stores
 
     content = load_content()
+    clips = None
+    if args.audio:
+        from skill.bootstrap import clips_from_settings
+
+        clips = clips_from_settings(load_settings(), local=True)
     with tempfile.TemporaryDirectory() as scratch:
         db = args.db or (Path(scratch) / "demo.sqlite3" if args.demo else default_db)
         stores = sqlite_stores(db)
@@ -160,8 +174,23 @@ def _chat(args: argparse.Namespace, default_db: Path) -> int:
             person=args.person,
             device_kind=args.device_kind,
         )
+        device = None
+        if args.audio:
+            from skill.cli.audio_device import AudioDevice
+
+            chat.skill = build_skill(stores, content, upload_service=service, clips=clips)
+            chat.speak = False
+            device = AudioDevice(chat, clips.duration_ms, show=print, clip_bytes=clips.store.get,
+                                 speak_to=args.clips_out if args.speak else None)
         if link is not None:
             link.pair(chat)
+        if device is not None:
+            from skill.cli.audio_cli import run_audio_lines
+
+            lines = (DEMO_SCRIPT_AUDIO if args.demo else None) or (_typed() if sys.stdin.isatty() else sys.stdin)
+            run_audio_lines(chat, device, lines)
+            stores.close()
+            return 0
         if args.speak and not chat.speak:
             print("espeak-ng is not installed; showing text only (apt-get install espeak-ng to hear it).")
         if args.demo:
@@ -198,17 +227,31 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     if upload_service_problem(settings):
         print(f"backcoach serve: {upload_service_problem(settings)}", file=sys.stderr)
         return 2
+    if audio_problem(settings):
+        print(f"backcoach serve: {audio_problem(settings)}", file=sys.stderr)
+        return 2
     stores = stores_from_settings(settings)
+    from skill.bootstrap import clips_from_settings
+
+    clips = clips_from_settings(settings)
     app = create_app(stores, skill_id, verify_signature=verify, verify_timestamp=verify,
-                     upload_service=settings.upload_service)
+                     upload_service=settings.upload_service, clips=clips)
     if settings.upload_service:
         import threading
 
         build_upload_worker(stores).loop(threading.Event())  # the upload worker, in this process
     host, port = args.host or settings.host, args.port or settings.port
     print(f"Back Coach listening on http://{host}:{port}/ (health: /healthz)", flush=True)
+    if clips is not None and settings.audio_base_url:
+        print(f"audio mode: clips from {settings.clip_dir()} at {settings.audio_base_url}/clips/", flush=True)
     waitress.serve(app, host=host, port=port, threads=args.threads, ident="backcoach")
     return 0
+
+
+def _build_audio(settings: Settings) -> int:
+    from skill.cli.audio_cli import build_audio_command
+
+    return build_audio_command(settings)
 
 
 def _link_options(parser: argparse.ArgumentParser) -> None:

@@ -29,8 +29,8 @@ class WorkoutAbandoned:
 
 @dataclass(frozen=True)
 class SettingChanged:
-    name: str  # "age" or "recovery_bpm"
-    value: int
+    name: str  # "age", "recovery_bpm" or "mode"
+    value: int | str
 
 
 @dataclass(frozen=True)

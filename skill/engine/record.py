@@ -19,6 +19,8 @@ SCHEMA = 2  # 2: coaching over weeks (streak, progressions, offers, reminders); 
 READABLE = (0, 1, SCHEMA)
 MAX_HISTORY = 30  # six weeks at the article's five days a week: enough for "this week" and "last time"
 FINISHED, ABANDONED = "finished", "abandoned"
+AUDIO, SPEECH = "audio", "speech"  # how workouts are coached: one AudioPlayer stream, or turn by turn
+MODES = (AUDIO, SPEECH)
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,7 @@ class Settings:
     uploads_pending: bool = False  # some upload of this person's is not done yet: hand it Alexa's fresh token
     tempo: int = 100  # percent of each move's own tempo
     equipment: tuple[str, ...] = ()  # what they have, for the full session ("" unknown)
+    mode: str = ""  # "audio" or "speech" as the person chose; "" = the device decides (audio where it can)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -81,6 +84,8 @@ class Settings:
             out["tempo"] = self.tempo
         if self.equipment:
             out["equipment"] = list(self.equipment)
+        if self.mode:
+            out["mode"] = self.mode
         return out
 
     @classmethod
@@ -90,7 +95,8 @@ class Settings:
         equipment = data.get("equipment")
         return cls(age=_maybe_int(data.get("age")), recovery_bpm=_maybe_int(data.get("recovery_bpm")),
                    uploads_pending=data.get("uploads_pending") is True, tempo=_maybe_int(data.get("tempo")) or 100,
-                   equipment=tuple(str(e) for e in equipment) if isinstance(equipment, list) else ())
+                   equipment=tuple(str(e) for e in equipment) if isinstance(equipment, list) else (),
+                   mode=data["mode"] if data.get("mode") in MODES else "")
 
 
 @dataclass(frozen=True)

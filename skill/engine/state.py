@@ -60,6 +60,10 @@ class WorkoutState:
     upload: str = ""  # one of UPLOAD_STATES
     finished_at_ms: int = 0  # when its final response ends (or it was finished): from then on it counts as done
     pain: tuple[str, ...] = ()  # the steps during which the person said something hurt
+    # The audio mode (skill.engine.stream): which clip of the step at the position, and where in it playback
+    # stopped (exact, from AudioPlayer.PlaybackStopped).
+    track: str = ""
+    offset_ms: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -90,7 +94,7 @@ class WorkoutState:
                     values[f.name] = tuple(Done(_text(a), _int(b), _int(c)) for a, b, c in raw)
                 elif f.name == "pain":
                     values[f.name] = tuple(_text(p) for p in raw)
-                elif f.name in ("workout", "position", "phase", "upload"):
+                elif f.name in ("workout", "position", "phase", "upload", "track"):
                     values[f.name] = _text(raw)
                 else:
                     values[f.name] = _int(raw)
@@ -100,7 +104,8 @@ class WorkoutState:
         return state if state.phase in PHASES and state.upload in UPLOAD_STATES else None
 
     def at(self, step_id: str, phase: str) -> WorkoutState:
-        return replace(self, position=step_id, phase=phase, timeline=(), response_at_ms=0, step_started_ms=0)
+        return replace(self, position=step_id, phase=phase, timeline=(), response_at_ms=0, step_started_ms=0,
+                       track="", offset_ms=0)
 
 
 def _int(value: Any) -> int:

@@ -256,3 +256,16 @@ SCREEN_HOME_HINT = "Say: start my back workout"
 SCREEN_HOW = "How to do it"
 SCREEN_PAIR = "Pair your watch"
 SCREEN_PAIR_HINT = "Enter this code in the Back Coach companion"
+
+# -- The continuous-audio mode (issue 15): clips played by Alexa's AudioPlayer ---------------------------------
+TRANSITION = "Next up: {label}. Get set."
+REST_MORE = "Your heart rate is still up. {seconds} more seconds."
+AUDIO_RESUME = "Back to the {label}."
+MODE_AUDIO = "Okay. Your workouts now play as one stream, with no need to say next. Say pause any time."
+MODE_SPEECH = "Okay. I'll coach you one part at a time, and you say next when you're ready."
+NO_LOOP = "A workout plays in order, so there's nothing to loop or shuffle."
+# What the player screen shows (Echo Show, the Alexa app): display text, not speech.
+DISPLAY_REST = "Rest"
+DISPLAY_ROUND = "Round {round} of {rounds}"
+DISPLAY_SET = "Set {set} of {sets}"
+DISPLAY_FINISHED = "Workout done"

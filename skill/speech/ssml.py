@@ -126,6 +126,10 @@ class Speech(AnswerSpeech):
 
         self._render.update(renderers(self))  # coaching over weeks (issue 17)
 
+        from skill.speech.clips import audio_renderers  # the audio mode's clips (issue 15)
+
+        self._render.update(audio_renderers(self))
+
     # -- public --------------------------------------------------------------------------------------
 
     def fragment(self, prompts: Sequence[Prompt]) -> str:

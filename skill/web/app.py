@@ -22,6 +22,7 @@ from flask_ask_sdk.skill_adapter import (  # noqa: E402 - needs load_oscrypto() 
     SkillAdapter,
 )
 
+from skill.audio.clips import ClipLibrary, LocalClips  # noqa: E402
 from skill.bootstrap import build_skill, build_sync_service  # noqa: E402
 from skill.content import Content  # noqa: E402
 from skill.storage.stores import Stores  # noqa: E402
@@ -43,6 +44,7 @@ def create_app(
     verify_timestamp: bool = True,
     content: Content | None = None,
     upload_service: str = "",
+    clips: ClipLibrary | None = None,
 ) -> Flask:
     """The web app. Verification can only be turned off explicitly, and then every request says so in the log."""
     app = Flask("backcoach")
@@ -55,7 +57,11 @@ def create_app(
     insecure = not (verify_signature and verify_timestamp)
     if insecure:
         log.warning(INSECURE_WARNING)
-    skill = build_skill(stores, content, skill_id or None, upload_service)
+    skill = build_skill(stores, content, skill_id or None, upload_service, clips=clips)
+    if clips is not None and isinstance(clips.store, LocalClips):  # self-hosted clips, at a path of their own
+        from skill.web.clips import clips_blueprint
+
+        app.register_blueprint(clips_blueprint(clips.store.directory))
     skill_adapter = SkillAdapter(skill=skill, skill_id=skill_id, app=app)
     sync = build_sync_service(stores)
     if sync is not None:

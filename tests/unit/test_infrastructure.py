@@ -144,3 +144,16 @@ def test_the_outputs_and_code_are_where_backcoach_deploy_looks() -> None:
     code = {r["Properties"]["CodeUri"] for r in template["Resources"].values()
             if r["Type"] == "AWS::Serverless::Function"}
     assert code == {"../build/lambda.zip", "../build/uploads.zip"}
+
+
+def test_the_clip_bucket_is_private_and_the_skill_reaches_only_its_clip_prefix() -> None:
+    template = load(INFRASTRUCTURE / "template.yaml")
+    bucket = template["Resources"]["ClipBucket"]["Properties"]
+    assert all(bucket["PublicAccessBlockConfiguration"].values())
+    function = template["Resources"]["SkillFunction"]["Properties"]
+    assert function["Environment"]["Variables"]["BACKCOACH_AUDIO_BUCKET"] == {"Ref": "ClipBucket"}
+    statements = function["Policies"][1]["Statement"]
+    objects = {a: s["Resource"] for s in statements for a in s["Action"]}
+    assert objects["s3:GetObject"] == objects["s3:PutObject"] == {"Fn::Sub": "${ClipBucket.Arn}/clips/*"}
+    assert objects["s3:ListBucket"] == {"Fn::GetAtt": ["ClipBucket", "Arn"]}  # a missing clip: 404, not 403
+    assert set(objects) == {"s3:GetObject", "s3:PutObject", "s3:ListBucket", "polly:SynthesizeSpeech"}

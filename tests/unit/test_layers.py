@@ -63,3 +63,8 @@ def test_shipped_code_imports_no_test_helpers() -> None:
         for path in root.rglob("*.py"):
             text = path.read_text(encoding="utf-8")
             assert "from tests" not in text and "import tests" not in text, path
+
+
+def test_speech_to_audio_is_infrastructure() -> None:
+    """skill.audio (text to speech, clip stores) knows nothing of the skill; the skill hands it SSML."""
+    assert imports()["audio"] == set()

@@ -70,12 +70,13 @@ def aws_services_called() -> set[str]:
 
 
 def test_every_aws_service_the_code_calls_is_in_the_runtimes_sdk() -> None:
-    """The zips ship no AWS SDK: Lambda's runtime provides botocore with every service. The code calls DynamoDB
-    only; a new service must be named here on purpose (and its IAM policy added to the template)."""
+    """The zips ship no AWS SDK: Lambda's runtime provides botocore with every service. The code calls DynamoDB,
+    and for the audio mode Polly and S3; a new service must be named here on purpose (and its IAM policy added to
+    the template)."""
     import botocore
     import botocore.session
 
-    assert aws_services_called() == {"dynamodb"}
+    assert aws_services_called() == {"dynamodb", "polly", "s3"}
     assert botocore.__version__ == pins(RUNTIME_REQUIREMENTS)["botocore"]
     available = set(botocore.session.get_session().get_available_services())
     assert aws_services_called() <= available
