@@ -28,7 +28,10 @@ $(READY): pyproject.toml
 	touch $(READY)
 
 $(APL_READY): $(APL)/package.json $(APL)/package-lock.json
-	@command -v node >/dev/null || { echo "node is needed to validate the APL documents (apt-get install nodejs npm)"; exit 1; }
+	@command -v npm >/dev/null || { command -v apt-get >/dev/null && \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ) && $$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm; } || \
+		{ echo "node and npm are needed to validate the APL documents"; exit 1; }
 	npm ci --prefix $(APL) --no-audit --no-fund --loglevel=error
 	touch $(APL_READY)
 

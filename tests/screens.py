@@ -19,7 +19,8 @@ TOUR = (
     "open back coach", "how many workouts did I do this week", "how do I do a band pull apart",
     "start my back workout", "@30 where am I", "next", "@15 tap pause", "tap resume", "@40 tap repeat", "@20 tap next",
     "help", "how do I do the i y t", "next", "next", "next", "next", "next", "how many workouts did I do this week",
-    "pair my watch", "start the full upper back session", "@25 pause", "resume", "next", "next", "next", "next",
+    "pair my watch", "start the full upper back session", "start the full upper back session", "@25 pause",
+    "resume", "next", "next", "next", "next",
     "next", "next", "next", "next", "stop",
 )
 

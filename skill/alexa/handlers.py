@@ -48,14 +48,24 @@ SIMPLE_INTENTS: dict[str, Cmd] = {
     "AMAZON.YesIntent": Cmd.YES,
     "AMAZON.NoIntent": Cmd.NO,
     "WeekProgressIntent": Cmd.WEEK,
+    "ReadyIntent": Cmd.READY,
+    "SlowerIntent": Cmd.SLOWER,
+    "FasterIntent": Cmd.FASTER,
+    "WhatsNextIntent": Cmd.WHATS_NEXT,
+    "TimeLeftIntent": Cmd.TIME_LEFT,
+    "PainIntent": Cmd.PAIN,
     "StopRemindersIntent": Cmd.STOP_REMINDING,
 }
-EXERCISE_INTENTS: dict[str, Cmd] = {"MoveEasyIntent": Cmd.EASY, "MakeItEasierIntent": Cmd.EASIER}
+LETTER_WORDS = {"i": "I", "eye": "I", "y": "Y", "why": "Y", "t": "T", "tee": "T", "tea": "T"}
+EXERCISE_INTENTS: dict[str, Cmd] = {
+    "MoveEasyIntent": Cmd.EASY, "MakeItEasierIntent": Cmd.EASIER, "MakeItHarderIntent": Cmd.HARDER,
+    "CantDoIntent": Cmd.CANT_DO, "MusclesIntent": Cmd.MUSCLES,
+}
 NUMBER_INTENTS: dict[str, tuple[Cmd, str]] = {
     "SetRecoveryHeartRateIntent": (Cmd.SET_RECOVERY, "BPM"),
     "SetAgeIntent": (Cmd.SET_AGE, "AGE"),
 }
-SLOT_INTENTS = ("StartWorkoutIntent", "ExplainExerciseIntent", "SetReminderIntent", *NUMBER_INTENTS,
+SLOT_INTENTS = ("StartWorkoutIntent", "ExplainExerciseIntent", "SetReminderIntent", "EquipmentIntent", *NUMBER_INTENTS,
                 *EXERCISE_INTENTS)
 # The audio mode's own intents (skill.alexa.audio); without a player they get the fallback answer.
 AUDIO_INTENTS = frozenset({"UseSpeechModeIntent", "UseAudioModeIntent", "AMAZON.LoopOnIntent", "AMAZON.LoopOffIntent",
@@ -134,6 +144,13 @@ def _start_command(content: Content) -> Callable[[HandlerInput], Command]:
 def _explain_command(content: Content) -> Callable[[HandlerInput], Command]:
     def command(handler_input: HandlerInput) -> Command:
         value = slot(handler_input, "EXERCISE")
+        letter = slot(handler_input, "LETTER")
+        said = (letter.resolved_id or letter.spoken).upper()
+        if not said and not value.resolved_id:  # "how do I do the Y" heard as an exercise named "Y"
+            said = LETTER_WORDS.get(value.spoken.lower().removesuffix(" position"), "")
+        letters = {ex.id: ex for ex in content.exercises.values() if said and said in ex.letters}
+        if letters:  # "how do I do the Y": the move with that letter, and that letter's cue
+            return Command(Cmd.EXPLAIN, exercise=next(iter(letters)), letter=said)
         if value.resolved_id in content.exercises:
             return Command(Cmd.EXPLAIN, exercise=value.resolved_id)
         found = find_exercise(content, value.spoken) if value.spoken else None
@@ -151,6 +168,21 @@ def _exercise_command(content: Content) -> Callable[[HandlerInput], Command]:
             match = find_exercise(content, value.spoken)
             found = match.id if match else ""
         return Command(EXERCISE_INTENTS[get_intent_name(handler_input)], exercise=found)
+
+    return command
+
+
+def _equipment_command(content: Content) -> Callable[[HandlerInput], Command]:
+    """"I have dumbbells and a kettlebell": one or two items, "no equipment" as body weight."""
+    def command(handler_input: HandlerInput) -> Command:
+        found = []
+        for name in ("EQUIPMENT", "EQUIPMENT_TWO"):
+            value = slot(handler_input, name)
+            item = value.resolved_id if value.resolved_id in content.guide.equipment else (
+                find_equipment(content, value.spoken) if value.spoken else None)
+            if item and item not in found:
+                found.append(item)
+        return Command(Cmd.EQUIPMENT, equipment=tuple(found) or ("none",))
 
     return command
 
@@ -184,6 +216,7 @@ def request_handlers(
         handler(_intent_is(SIMPLE_INTENTS), lambda hi: Command(SIMPLE_INTENTS[get_intent_name(hi)])),
         handler(_intent_is(NUMBER_INTENTS), _number_command),
         handler(_intent_is(EXERCISE_INTENTS), _exercise_command(content)),
+        handler(_intent_is(["EquipmentIntent"]), _equipment_command(content)),
         handler(_intent_is(["SetReminderIntent"]), _remind_command),
         handler(is_touch, touch_command),  # a button on the screen: the same command as the voice intent
         # An intent this skill does not know (a model newer than the code, or a malformed request).

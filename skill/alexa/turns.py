@@ -132,7 +132,7 @@ class TurnRunner:
         week = week_start_ms(now)
         command = replace(
             command, tempo=record.settings.tempo, taught=record.taught, first_ever=not record.history,
-            known_equipment=record.settings.equipment,
+            known_equipment=record.settings.equipment, equipment_asked=record.settings.equipment_asked,
             week_count=sum(1 for h in record.history if h.status == FINISHED and h.finished_at_ms >= week),
         )
         return replace(command, history=record.history, coaching=record.coaching)

@@ -143,3 +143,19 @@ def _swaps(coach: Coach, exercise: str, command: Command) -> list[str]:
     gear = set(coach.content.exercises[exercise].equipment)
     return [ex.name for ex in coach.content.exercises.values()
             if ex.id != exercise and gear & set(ex.equipment) and ex.prescription is not None][:2]
+
+
+def ask_equipment(coach: Coach, state: State, command: Command, now_ms: int) -> Outcome:
+    """Before the first full session: what the person has, asked once (the answer builds the session)."""
+    outcome = keep(coach, state, "ask_equipment", [say("ask_equipment")])
+    return replace(outcome, reprompt=(say("ask_equipment_reprompt"),), effects=(SettingChanged("equipment_asked", 1),))
+
+
+def equipment_answer(coach: Coach, state: State, command: Command, now_ms: int) -> Outcome:
+    """The answer to "what equipment do you have?": remembered, and the full session starts with it."""
+    from skill.engine.workout import start
+
+    session = replace(command, workout=coach.content.equipment_workout.id, known_equipment=command.equipment)
+    outcome = start(coach, state, session, now_ms)
+    return replace(outcome, effects=(EquipmentChanged(command.equipment), *outcome.effects))
+

@@ -48,7 +48,8 @@ def recorded(coach: Coach, record: PersonRecord, outcome: Outcome, now_ms: int) 
                     target = coach.content.default_workout.days_per_week
                     new = replace(new, coaching=roll(new.coaching, new.history, target, now_ms))
         elif isinstance(effect, SettingChanged):
-            new = replace(new, settings=replace(new.settings, **{effect.name: effect.value}))
+            value = bool(effect.value) if effect.name == "equipment_asked" else effect.value
+            new = replace(new, settings=replace(new.settings, **{effect.name: value}))
         elif isinstance(effect, EquipmentChanged):
             new = replace(new, settings=replace(new.settings, equipment=effect.equipment))
         elif isinstance(effect, ExercisesTaught):

@@ -37,6 +37,7 @@ class Cmd(StrEnum):
     UPLOAD = "upload"
     YES = "yes"
     NO = "no"
+    READY = "ready"  # "I'm ready", "done", "let's go": move on (or begin)
     SLOWER = "slower"
     FASTER = "faster"
     EASIER = "easier"
@@ -74,6 +75,7 @@ class Command:
     known_equipment: tuple[str, ...] = ()  # what they said they have, for the full session
     week_count: int = 0  # workouts finished this week before this one
     letter: str = ""  # EXPLAIN: "how do I do the Y"
+    equipment_asked: bool = False  # the coach asked what equipment the person has (once, before a full session)
     # Coaching over weeks: what the record holds (every command), whose voice it is, and what a request carried.
     coaching: Coaching = field(default_factory=Coaching)
     person: bool = False  # a recognised voice with a profile of its own

@@ -70,6 +70,7 @@ class Settings:
     uploads_pending: bool = False  # some upload of this person's is not done yet: hand it Alexa's fresh token
     tempo: int = 100  # percent of each move's own tempo
     equipment: tuple[str, ...] = ()  # what they have, for the full session ("" unknown)
+    equipment_asked: bool = False  # the coach asked once what they have
     mode: str = ""  # "audio" or "speech" as the person chose; "" = the device decides (audio where it can)
 
     def to_dict(self) -> dict[str, Any]:
@@ -84,6 +85,8 @@ class Settings:
             out["tempo"] = self.tempo
         if self.equipment:
             out["equipment"] = list(self.equipment)
+        if self.equipment_asked:
+            out["equipment_asked"] = True
         if self.mode:
             out["mode"] = self.mode
         return out
@@ -96,6 +99,7 @@ class Settings:
         return cls(age=_maybe_int(data.get("age")), recovery_bpm=_maybe_int(data.get("recovery_bpm")),
                    uploads_pending=data.get("uploads_pending") is True, tempo=_maybe_int(data.get("tempo")) or 100,
                    equipment=tuple(str(e) for e in equipment) if isinstance(equipment, list) else (),
+                   equipment_asked=data.get("equipment_asked") is True,
                    mode=data["mode"] if data.get("mode") in MODES else "")
 
 

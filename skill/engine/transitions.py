@@ -58,6 +58,17 @@ def same_workout_under_way(coach: Coach, state: State, command: Command, now_ms:
     return index > 0 or state.phase in (DOING, PAUSED)
 
 
+def equipment_unknown(coach: Coach, state: State, command: Command, now_ms: int) -> bool:
+    """A workout built from the person's equipment, which they have not told the coach yet: ask, once."""
+    wanted = workout.chosen_workout(coach, command)
+    return (bool(coach.content.workouts[wanted].from_exercises) and not command.equipment
+            and not command.known_equipment and not command.equipment_asked)
+
+
+def equipment_question_open(coach: Coach, state: State, command: Command, now_ms: int) -> bool:
+    return command.equipment_asked and not command.known_equipment
+
+
 def offer_open(coach: Coach, state: State, command: Command, now_ms: int) -> bool:
     return state is not None and state.upload == OFFERED
 
@@ -104,10 +115,16 @@ TABLE: dict[Cmd, tuple[Row, ...]] = {
     ),
     Cmd.START: (
         Row(UNDER_WAY, workout.offer_to_resume_in_progress, same_workout_under_way),
+        Row(ANY, asides.ask_equipment, equipment_unknown),
         Row(ANY, workout.start),
     ),
     Cmd.START_OVER: (Row(ANY, workout.start_over),),
     Cmd.NEXT: _workout_command(Row(ANY, workout.next_step)),
+    Cmd.READY: (
+        Row(frozenset({NONE}), workout.start),  # "let's go" with nothing under way: the workout begins
+        Row(frozenset({FINISHED}), answers.finished_status),
+        Row(ANY, workout.next_step),
+    ),
     Cmd.RESUME: _workout_command(Row(ANY, workout.offer_resume, stale_on_a_new_session), Row(ANY, workout.resume)),
     Cmd.REPEAT: _workout_command(Row(ANY, workout.repeat)),
     Cmd.PREVIOUS: _workout_command(Row(ANY, workout.previous)),
@@ -140,7 +157,8 @@ TABLE: dict[Cmd, tuple[Row, ...]] = {
     Cmd.WHATS_NEXT: _workout_command(Row(ANY, asides.whats_next)),
     Cmd.TIME_LEFT: _workout_command(Row(ANY, asides.time_left)),
     Cmd.PAIN: (Row(ANY, asides.pain),),
-    Cmd.EQUIPMENT: (Row(ANY, asides.equipment),),
+    Cmd.EQUIPMENT: (Row(frozenset({NONE, FINISHED}), asides.equipment_answer, equipment_question_open),
+                    Row(ANY, asides.equipment)),
     Cmd.YES: (
         Row(ANY, progress.accept, offer_is(PROGRESS)),
         Row(ANY, reminders.create, offer_is(REMINDER)),

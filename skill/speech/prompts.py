@@ -170,6 +170,11 @@ EQUIPMENT_NAMES = {
     "barbell": "a barbell", "machine": "gym machines", "none": "just your body",
 }
 TODAY = "Today it's {reps}{per}."
+ASK_EQUIPMENT = (
+    "Before your first full session: what do you have to train with? "
+    "For example, say I have a band and dumbbells, or I have no equipment."
+)
+ASK_EQUIPMENT_REPROMPT = "What equipment do you have? Say, for example, I have a band and dumbbells."
 LETTER_HOW = "The {letter}: {cue}"
 
 # -- Coaching over weeks (issue 17): the week, progressions, reminders, one profile per voice, the card --------

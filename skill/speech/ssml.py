@@ -73,6 +73,8 @@ class Speech(AnswerSpeech):
             "fallback": lambda a: _t(p.NOTHING_TO_ANSWER if a["resolved"] else p.FALLBACK) + " " + _t(
                 p.OPTIONS_IN_WORKOUT if a["in_workout"] else p.OPTIONS_IDLE),
             "safety": lambda a: _t(p.SAFETY),
+            "ask_equipment": lambda a: _t(p.ASK_EQUIPMENT),
+            "ask_equipment_reprompt": lambda a: _t(p.ASK_EQUIPMENT_REPROMPT),
             "tempo_set": lambda a: _t(p.TEMPO_SET[a["slower"]]),
             "tempo_limit": lambda a: _t(p.TEMPO_LIMIT[a["slower"]]),
             "easier": self._easier,

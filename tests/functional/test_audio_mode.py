@@ -62,7 +62,8 @@ def test_one_utterance_plays_the_whole_circuit(content, nlu, store, clips) -> No
 def test_a_paired_heart_lengthens_a_rest_that_needs_it_and_not_one_that_does_not(content, nlu, store, clips) -> None:
     device = echo(content, nlu, store, clips, wearable=True)
     device.chat.say("ask back coach to set my recovery heart rate to 100")
-    device.chat.say("ask back coach to start the full upper back session")
+    device.chat.say("ask back coach to start the full upper back session")  # asked once what equipment
+    device.chat.say("ask back coach to start the full upper back session")  # then every move (a home gym)
     heart = device.chat.wearable.simulated.heart
     plan = build_plan(content, "full_session")
     rests = [s.id for s in plan.steps if s.kind == REST]

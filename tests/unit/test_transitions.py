@@ -34,7 +34,7 @@ def test_the_final_response_says_the_workout_finished_once(coach: Coach) -> None
 
 def test_a_new_workout_abandons_one_under_way_but_never_a_finished_one(coach: Coach) -> None:
     out = coach.handle(None, Command(Cmd.START), T0)
-    other = coach.handle(out.state, Command(Cmd.START, workout="full_session"), T0 + 5000)
+    other = coach.handle(out.state, Command(Cmd.START, workout="full_session", equipment=("band",)), T0 + 5000)
     assert [type(e) for e in other.effects][:1] == [WorkoutAbandoned]
     while not out.end_session:
         out = coach.handle(out.state, Command(Cmd.NEXT), after(out))
