@@ -138,6 +138,10 @@ class Chat:
         self.session_open = False
         self.session_id = ""
 
+    def now(self) -> float:
+        """The simulated time by which everything said so far has been heard."""
+        return self._when(None)
+
     def wait(self, seconds: float) -> None:
         """Let simulated time pass without speaking (a long pause, a new day)."""
         self.clock = self._when(None) + seconds
@@ -338,7 +342,10 @@ class WearableLink:
         ])
 
 
-def run_lines(chat: Chat, lines: Iterable[str]) -> None:
+def run_lines(chat: Chat, lines: Iterable[str], quiet_end: bool = False) -> None:
+    """Says each line; then the session ends as Alexa would end it (quietly, when the person just left)."""
     for line in lines:
         chat.say(line)
+    if quiet_end:
+        chat.show = None
     chat.end_session()

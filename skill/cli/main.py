@@ -7,6 +7,7 @@ import json
 import logging
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from skill.settings import (
@@ -155,6 +156,8 @@ def _chat(args: argparse.Namespace, default_db: Path) -> int:
     with tempfile.TemporaryDirectory() as scratch:
         db = args.db or (Path(scratch) / "demo.sqlite3" if args.demo else default_db)
         stores = sqlite_stores(db)
+        clock = db.with_name(db.name + ".clock")  # the simulated time a previous chat on this store reached
+        start_at = None if args.realtime else max(time.time(), _saved_clock(clock))
         link = None
         if args.wearable:
             from skill.cli.chat import WearableLink
@@ -173,6 +176,7 @@ def _chat(args: argparse.Namespace, default_db: Path) -> int:
             uploads=(lambda: activity.run_uploads(build_upload_worker(stores))) if service else None,
             person=args.person,
             device_kind=args.device_kind,
+            start_at=start_at,
         )
         device = None
         if args.audio:
@@ -197,9 +201,11 @@ def _chat(args: argparse.Namespace, default_db: Path) -> int:
             run_lines(chat, DEMO_SCRIPT.read_text(encoding="utf-8").splitlines())
         elif sys.stdin.isatty():
             print(f"Back Coach (saved in {db}). Say 'start my back workout'; Ctrl-D to leave.")
-            run_lines(chat, _typed())
+            run_lines(chat, _typed(), quiet_end=True)
         else:
             run_lines(chat, sys.stdin)
+        if not args.realtime:
+            clock.write_text(f"{chat.now():.3f}\n", encoding="utf-8")
         stores.close()
     if args.transcript:
         with args.transcript.open("w", encoding="utf-8") as out:
@@ -385,11 +391,21 @@ def _in_process_sync_api(service):
 
 
 def _typed():
+    """What the person types, until Ctrl-D or Ctrl-C: the chat then ends quietly, its place saved."""
     while True:
         try:
             yield input("> ")
-        except EOFError:
+        except (EOFError, KeyboardInterrupt):
+            print()
             return
+
+
+def _saved_clock(path: Path) -> float:
+    """The simulated time a previous chat on the same store reached (0 when none, or unreadable)."""
+    try:
+        return float(path.read_text(encoding="utf-8").strip())
+    except (OSError, ValueError):
+        return 0.0
 
 
 def _model(check: bool) -> int:

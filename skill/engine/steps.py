@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from skill.engine.plan import LETTER, MOVE, REST, Plan
 from skill.engine.script import Prompt, say
@@ -30,7 +31,7 @@ def step_prompts(
                     setup=following.exercise_id if new_move and following else "")], praise
     out: list[Prompt] = []
     previous = plan.steps[i - 1] if i > 0 else None
-    if plan.rounds > 1 and (first or previous is None or previous.round != step.round):
+    if plan.rounds > 1 and previous is not None and (first or previous.round != step.round):
         out.append(say("round", round=step.round, rounds=plan.rounds))
     new_set = first or step.part == 0
     learning = step.exercise_id not in taught and step.round == 1 and step.set == 1  # the first time ever
@@ -46,7 +47,9 @@ def step_prompts(
                        cue=(learning or (first and teach)) and not (new_set and full_cues and step.part == 0)))
     elif step.part_kind:
         out.append(say("part", kind=step.part_kind, label=step.part_label, switch=not new_set))
-    counted = {"variant": variant} if variant else {}
+    counted: dict[str, Any] = {"variant": variant} if variant else {}
+    if learning:  # the first time ever: a form caution while the set moves, not before it
+        counted["learning"] = True
     out.append(say("count", exercise=step.exercise_id, reps_min=step.reps_min, reps_max=step.reps_max,
                    tempo=tempo, **counted))
     if step.part == step.parts - 1:

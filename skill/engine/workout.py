@@ -30,8 +30,9 @@ def start(coach: Coach, state: State, command: Command, now_ms: int) -> Outcome:
         return keep(coach, state, "no_exercises", [say("no_exercises", equipment=list(equipment))])
     fresh = WorkoutState(workout=workout_id, position=plan.steps[0].id, equipment=equipment, started_at_ms=now_ms)
     w = plan.workout
+    brief = all(exercise in command.taught for exercise in plan.exercises)  # they know every move of it
     intro = [say("intro", workout=w.name, moves=move_names(plan), rounds=w.rounds, minutes=w.minutes,
-                 round_rest=w.rest_between_rounds_seconds, set_rest=w.rest_between_sets_seconds)]
+                 round_rest=w.rest_between_rounds_seconds, set_rest=w.rest_between_sets_seconds, brief=brief)]
     if command.first_ever:
         intro.append(say("safety"))  # the very first workout: one line on stopping if something hurts
     outcome = play(coach, plan, fresh, 0, now_ms, intro, "started", command=command)

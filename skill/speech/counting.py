@@ -29,17 +29,25 @@ class Beat:
 
 
 def count_beats(phases: tuple[tuple[str, float], ...], reps_min: int, reps_max: int, tempo: int = 100,
-                cue: str = "") -> list[Beat]:
+                cue: str = "", more_cues: tuple[str, ...] = ()) -> list[Beat]:
+    """`cue`: said halfway through a long set (early in a short one); `more_cues`: the rest of a first lesson,
+    said while the reps move, one every other rep from the third."""
     scale = tempo / 100
     rep_seconds = sum(seconds for _, seconds in phases) * scale
     beats = [Beat(p.COUNT_START)]
+    cue_at = reps_max // 2 + 1 if reps_max >= CUE_FROM_REPS else PHASED_REPS + 1
     for n in range(1, reps_max + 1):
+        # Words said while the rep moves (a cue, "last three"): inside the rep's time, so the count keeps pace.
+        during = []
         if n == reps_min + 1:
-            beats.append(Beat(p.COUNT_MORE))
+            during.append(p.COUNT_MORE)
         if reps_min == reps_max >= LAST_THREE_FROM_REPS and n == reps_max - 2:
-            beats.append(Beat(p.LAST_THREE))
-        if cue and reps_max >= CUE_FROM_REPS and n == reps_max // 2 + 1:
-            beats.append(Beat(cue))
+            during.append(p.LAST_THREE)
+        if cue and n == cue_at:
+            during.append(cue)
+        lesson = (n - PHASED_REPS - 1) // 2
+        if more_cues and n > PHASED_REPS and (n - PHASED_REPS - 1) % 2 == 0 and lesson < len(more_cues):
+            during.append(more_cues[lesson])
         said = number_words(n)
         said_seconds = estimate_seconds(said)
         if n <= PHASED_REPS:
@@ -48,7 +56,8 @@ def count_beats(phases: tuple[tuple[str, float], ...], reps_min: int, reps_max: 
                 beats.append(Beat(word, max(0.1, gap)))
             beats.append(Beat(said, number=n))
         else:
-            beats.append(Beat("", max(0.1, rep_seconds - said_seconds)))
+            words = " ".join(during)
+            beats.append(Beat(words, max(0.1, rep_seconds - said_seconds - estimate_seconds(words))))
             beats.append(Beat(said, number=n))
     return beats
 

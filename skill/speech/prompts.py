@@ -14,10 +14,9 @@ ENCOURAGEMENT = (
     "Looking good.",
 )
 
-INTRO_ROUNDS = (
-    "Here's the {workout}: {moves}. Do them back to back, {rounds} rounds, "
-    "with a {round_rest} second rest between rounds. I'll count the reps."
-)
+INTRO_ROUNDS = "Here's the {workout}: {count} moves back to back, {rounds} rounds."
+INTRO_BRIEF = "{rounds} rounds. Here we go."
+INTRO_BRIEF_SETS = "Your {workout}. Here we go."
 INTRO_SETS = (
     "Here's your {workout}: {moves}. Beginner sets and reps, with a {set_rest} second rest between sets. "
     "I'll count the reps."

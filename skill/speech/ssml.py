@@ -31,7 +31,7 @@ BUDGET = Budget(max_chars=MAX_SSML_CHARS - 1 - len(SPEAK_OPEN) - len(SPEAK_CLOSE
 ALLOWED_TAGS = {"speak", "break", "p", "s", "say-as"}
 
 
-SWITCH_SECONDS = 2.0  # the beat to change arms or grip
+SWITCH_SECONDS = 1.5  # the beat to change arms or grip
 HOLD_SECONDS = 2.0  # a pause rep's hold
 LOWER_SECONDS = 3.0  # a slow lowering
 
@@ -185,8 +185,11 @@ class Speech(AnswerSpeech):
 
     def _intro(self, a: dict[str, Any]) -> str:
         moves = _join([self._name(m) for m in a["moves"]])
+        if a.get("brief"):  # a returning person knows the moves: the workout's name and off we go
+            return _capital(_t(p.INTRO_BRIEF, rounds=number_words(a["rounds"]))) if a["rounds"] > 1 else _t(
+                p.INTRO_BRIEF_SETS, workout=self._workout_name(a["workout"]))
         template = p.INTRO_ROUNDS if a["rounds"] > 1 else p.INTRO_SETS
-        return _t(template, workout=self._workout_name(a["workout"]), moves=moves,
+        return _t(template, workout=self._workout_name(a["workout"]), moves=moves, count=number_words(len(a["moves"])),
                   **spoken_numbers({"rounds": a["rounds"], "round_rest": a["round_rest"], "set_rest": a["set_rest"]}))
 
     def _exercise(self, a: dict[str, Any]) -> str:
@@ -194,13 +197,15 @@ class Speech(AnswerSpeech):
         parts = [_capital(self._name(at.name)) + "."]
         if at.sets > 1:
             parts.append(_plain(p.SETS, **spoken_numbers({"set": at.set, "sets": at.sets})))
-        parts.append(_capital(reps_words(at.reps_min, at.reps_max) + p.PER_PART[at.part_kind]) + ".")
+        if at.round == 1:  # a later round repeats the same reps: the name is enough
+            parts.append(_capital(reps_words(at.reps_min, at.reps_max) + p.PER_PART[at.part_kind]) + ".")
         return escape(" ".join(parts))
 
     def _cue(self, a: dict[str, Any]) -> str:
-        """The whole teaching (setup, movement cues, cautions) the first time, the key cue after that."""
+        """The first time ever: where to stand and how to move (the cautions come during the set). After that, no
+        words before the set: the key cue is said during the count."""
         ex = self.content.exercises[a["exercise"]]
-        return escape(" ".join(ex.teaching) if a["full"] else ex.key_cue)
+        return escape(" ".join((ex.setup, *ex.cues[:1]))) if a["full"] else ""
 
     def _letter(self, a: dict[str, Any]) -> str:
         ex = self.content.exercises[a["exercise"]]
@@ -229,8 +234,15 @@ class Speech(AnswerSpeech):
             phases = (phases[0], (p.COUNT_HOLD, HOLD_SECONDS), *(ph for ph in phases[1:] if ph[0] != "hold"))
         elif how is not None and how.count:
             phases = (*phases[:-1], (p.COUNT_LOWER, LOWER_SECONDS))
-        cue = escape(ex.key_cue) if ex else ""
-        return counting.count_beats(phases, a["reps_min"], a["reps_max"], a.get("tempo", 100), cue)
+        lesson: tuple[str, ...] = ()
+        if ex is None:
+            cue = ""
+        elif a.get("learning"):  # the first time: the rest of the lesson while the set moves, then a caution
+            lesson = tuple(escape(line) for line in (*ex.cues[1:], *ex.cautions[:1]))
+            cue = ""
+        else:
+            cue = escape(ex.key_cue)
+        return counting.count_beats(phases, a["reps_min"], a["reps_max"], a.get("tempo", 100), cue, lesson)
 
     def _rest(self, a: dict[str, Any]) -> str:
         """A rest that lasts `seconds` by the same estimate the timeline uses: what comes next and how to set up for
