@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from ask_sdk_core.skill import CustomSkill
 
     from skill.activity.worker import UploaderFor, UploadWorker
+    from skill.alexa.zones import Zones
     from skill.audio.clips import ClipLibrary
     from skill.content.schema import Content
     from skill.heartrate.service import SyncService
@@ -55,11 +56,12 @@ def clips_from_settings(settings: Settings, local: bool = False) -> ClipLibrary 
 
 def build_skill(
     stores: Stores, content: Content | None = None, skill_id: str | None = None, upload_service: str = "",
-    clips: ClipLibrary | None = None, art_url: str = "",
+    clips: ClipLibrary | None = None, art_url: str = "", zones: Zones | None = None,
 ) -> CustomSkill:
     """`upload_service`: where finished workouts go ("strava" or "fitbit"), the service of the skill's account
     linking; "" turns uploads off. `clips`: where the audio mode's clips are rendered and served (None: speech
-    mode only); `art_url`: the picture the player screen shows."""
+    mode only); `art_url`: the picture the player screen shows; `zones`: where the person's time zone comes
+    from (None: Alexa's settings API, as deployed)."""
     from ask_sdk_core.skill_builder import SkillBuilder
 
     from skill.alexa.handlers import ApologyHandler, request_handlers
@@ -73,7 +75,7 @@ def build_skill(
     coach = Coach(content, speech.measure, BUDGET)
     builder = SkillBuilder()
     builder.skill_id = skill_id
-    turns = TurnRunner(coach, stores, upload_service)
+    turns = TurnRunner(coach, stores, upload_service, zones)
     audio = None
     if clips is not None:
         from skill.alexa.audio import AudioMode

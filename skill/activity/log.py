@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from skill.engine.calendar import DEFAULT_ZONE
 from skill.engine.history import done_steps
 from skill.engine.plan import MOVE, Plan
 from skill.engine.state import WorkoutState
@@ -41,6 +42,7 @@ class WorkoutLog:
     started_at_ms: int
     finished_at_ms: int
     sets: tuple[LoggedSet, ...]
+    zone: str = DEFAULT_ZONE  # where the person was (IANA): times stay UTC, uploads give the local offset too
 
     @property
     def active_ms(self) -> int:
@@ -54,9 +56,10 @@ class WorkoutLog:
         return data
 
 
-def build_log(plan: Plan, state: WorkoutState, status: str, steps: dict[str, str] | None = None) -> WorkoutLog | None:
+def build_log(plan: Plan, state: WorkoutState, status: str, steps: dict[str, str] | None = None,
+              zone: str = DEFAULT_ZONE) -> WorkoutLog | None:
     """The log of `state`'s workout, or None when not one move of it was done; `steps`: the progression each
-    exercise was done with."""
+    exercise was done with; `zone`: the person's time zone."""
     sets: list[LoggedSet] = []
     clock = state.started_at_ms
     for done in done_steps(plan, state):
@@ -75,4 +78,4 @@ def build_log(plan: Plan, state: WorkoutState, status: str, steps: dict[str, str
     if not any(s.kind == MOVE for s in sets):
         return None
     return WorkoutLog(workout=state.workout, name=plan.workout.name, equipment=state.equipment, status=status,
-                      started_at_ms=state.started_at_ms, finished_at_ms=clock, sets=tuple(sets))
+                      started_at_ms=state.started_at_ms, finished_at_ms=clock, sets=tuple(sets), zone=zone)

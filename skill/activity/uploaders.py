@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from skill.activity.export import active_seconds, estimated_calories, to_fit
+from skill.engine.calendar import DEFAULT_ZONE, utc_offset_seconds
 from skill.settings import FITBIT, STRAVA
 
 STRAVA_API = "https://www.strava.com/api/v3"
@@ -222,9 +223,11 @@ FitbitUploader = GoogleHealthUploader  # the name people know; Google's Health A
 
 
 def exercise_data_point(workout_log: dict[str, Any], samples: list[tuple[int, int]]) -> dict[str, Any]:
-    """The DataPoint body for one workout: its interval (UTC), type, name, active time and summary metrics."""
+    """The DataPoint body for one workout: its interval (UTC, with the person's offset from it when the log knows
+    their time zone), type, name, active time and summary metrics."""
     start_ms = workout_log["started_at_ms"]
     end_ms = max(workout_log["finished_at_ms"], start_ms + 1000)
+    zone = str(workout_log.get("zone") or DEFAULT_ZONE)  # logs written before zones were kept: UTC
     seconds = int(active_seconds(workout_log))
     summary: dict[str, Any] = {"caloriesKcal": estimated_calories(seconds)}
     heart = [bpm for t, bpm in samples if start_ms <= t <= end_ms]
@@ -233,8 +236,8 @@ def exercise_data_point(workout_log: dict[str, Any], samples: list[tuple[int, in
     return {
         "name": f"users/me/dataTypes/exercise/dataPoints/backcoach-{start_ms}",
         "exercise": {
-            "interval": {"startTime": _rfc3339(start_ms), "startUtcOffset": "0s",
-                         "endTime": _rfc3339(end_ms), "endUtcOffset": "0s"},
+            "interval": {"startTime": _rfc3339(start_ms), "startUtcOffset": f"{utc_offset_seconds(start_ms, zone)}s",
+                         "endTime": _rfc3339(end_ms), "endUtcOffset": f"{utc_offset_seconds(end_ms, zone)}s"},
             "exerciseType": "STRENGTH_TRAINING",
             "displayName": workout_log["name"],
             "activeDuration": f"{seconds}s",

@@ -129,7 +129,7 @@ class Screens:
         if last is not None:
             workout = self.content.workouts.get(last.workout)
             line = p.SCREEN_LAST_WORKOUT.format(workout=workout.name if workout else last.workout, sets=last.sets)
-        return screens.summary(p.SCREEN_THIS_WEEK, [line], screens.week(record.history, now, days))
+        return screens.summary(p.SCREEN_THIS_WEEK, [line], screens.week(record.history, now, days, record.local_zone))
 
     def _done(self, handler_input: HandlerInput, plan: Plan, state: WorkoutState, now: int) -> dict[str, Any]:
         record = self._record(handler_input)
@@ -138,7 +138,8 @@ class Screens:
         sets = sum(1 for s in workout_log.sets if s.kind == "move") if workout_log else 0
         heart = self._heart(handler_input, record, state, now)
         lines = screens.done_lines(active, sets, heart)
-        return screens.summary(p.SCREEN_DONE, lines, screens.week(record.history, now, plan.workout.days_per_week))
+        return screens.summary(p.SCREEN_DONE, lines, screens.week(record.history, now, plan.workout.days_per_week,
+                                                                    record.local_zone))
 
     def _heart(self, handler_input: HandlerInput, record: PersonRecord, state: WorkoutState, now: int) -> list[int]:
         """The heart rate the paired watch sent during the workout; none without a watch."""

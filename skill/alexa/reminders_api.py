@@ -12,9 +12,9 @@ import json
 import logging
 import urllib.error
 import urllib.request
-from datetime import UTC, datetime
 from typing import Any
 
+from skill.engine.calendar import DEFAULT_ZONE, local_time
 from skill.engine.reminders import Failure
 
 log = logging.getLogger("backcoach.reminders")
@@ -43,19 +43,24 @@ def classify(status: int, code: str) -> Failure:
     return Failure.REFUSED
 
 
-def reminder_body(days: str, minute: int, text: str, locale: str, now_ms: int) -> dict[str, Any]:
-    """A recurring reminder at `minute` past midnight (the device's local time) on `days`."""
-    now = datetime.fromtimestamp(now_ms / 1000, tz=UTC).replace(tzinfo=None)
+def reminder_body(days: str, minute: int, text: str, locale: str, now_ms: int,
+                  zone: str = DEFAULT_ZONE) -> dict[str, Any]:
+    """A recurring reminder at `minute` past midnight on `days`, in the person's time zone: the recurrence
+    starts now on their clock, and names the zone when it is known (else Alexa uses the device's own)."""
+    now = local_time(now_ms, zone).replace(tzinfo=None)
     hour, minutes = divmod(minute, 60)
     by_day = BY_DAY.get(days, BY_DAY["weekdays"])
     rule = f"FREQ=WEEKLY;BYDAY={by_day};BYHOUR={hour};BYMINUTE={minutes};BYSECOND=0;INTERVAL=1"
+    trigger: dict[str, Any] = {
+        "type": "SCHEDULED_ABSOLUTE",
+        "recurrence": {"startDateTime": now.replace(microsecond=0).isoformat(timespec="milliseconds"),
+                       "recurrenceRules": [rule]},
+    }
+    if zone != DEFAULT_ZONE:
+        trigger["timeZoneId"] = zone
     return {
         "requestTime": now.isoformat(timespec="milliseconds"),
-        "trigger": {
-            "type": "SCHEDULED_ABSOLUTE",
-            "recurrence": {"startDateTime": now.replace(microsecond=0).isoformat(timespec="milliseconds"),
-                           "recurrenceRules": [rule]},
-        },
+        "trigger": trigger,
         "alertInfo": {"spokenInfo": {"content": [{"locale": locale, "text": text}]}},
         "pushNotification": {"status": "ENABLED"},
     }

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
+from skill.engine.calendar import DEFAULT_ZONE, local_date, week_of
 from skill.engine.plan import MOVE, REST, Plan, Step
 from skill.engine.record import FINISHED, HistoryEntry
 from skill.engine.script import Prompt
@@ -158,13 +159,13 @@ def card(title: str, subtitle: str = "", items: Sequence[str] = (), hint: str = 
     return {"title": title, "subtitle": subtitle, "items": list(items), "hint": hint}
 
 
-def week(history: Sequence[HistoryEntry], now_ms: int, days_per_week: int) -> Data:
-    """This week, Monday to Sunday (UTC, as the spoken history counts it): each day done, stopped or not."""
-    today = datetime.fromtimestamp(now_ms / 1000, tz=UTC).date()
-    monday = today - timedelta(days=today.weekday())
+def week(history: Sequence[HistoryEntry], now_ms: int, days_per_week: int, zone: str = DEFAULT_ZONE) -> Data:
+    """This week, Monday to Sunday on the person's calendar (`zone`, as the spoken history counts it): each day
+    done, stopped or not."""
+    today, monday = local_date(now_ms, zone), week_of(now_ms, zone)
     by_date: dict[str, set[str]] = defaultdict(set)
     for h in history:
-        by_date[h.date].add(h.status)
+        by_date[local_date(h.finished_at_ms, zone).isoformat()].add(h.status)
     days = []
     for n, label in enumerate(p.SCREEN_DAYS):
         date = (monday + timedelta(days=n)).isoformat()

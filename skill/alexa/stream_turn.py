@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from ask_sdk_core.handler_input import HandlerInput
 
-from skill.alexa.requests import record_key, user_key
+from skill.alexa.requests import record_key, request_time_ms, user_key
 from skill.alexa.turns import CONFLICT_RETRIES, RECORD, UNSAVED, TurnRunner
 from skill.engine.bookkeeping import recorded
 from skill.engine.record import PersonRecord
@@ -32,18 +32,20 @@ class StreamTurn:
         self.coach = turns.coach
 
     def load(self, handler_input: HandlerInput) -> PersonRecord | None:
-        """The person's record: the session's copy when there is one, else one read; None when storage fails."""
+        """The person's record: the session's copy when there is one, else one read; None when storage fails.
+        With a session, its time zone is read when due (at most once a session, see zones.py)."""
         envelope = handler_input.request_envelope
         session = handler_input.attributes_manager.session_attributes if envelope.session is not None else None
+        record = None
         if session and session.get(RECORD) is not None and not envelope.session.new:
             record = self.turns._from_session(handler_input, session.get(RECORD))
-            if record is not None:
-                return record
-        try:
-            return self.turns._read(handler_input)
-        except Exception as e:  # noqa: BLE001 - any storage fault: the event is answered with nothing
-            log.error("read failed user=%s error=%s", user_key(handler_input), type(e).__name__)
-            return None
+        if record is None:
+            try:
+                record = self.turns._read(handler_input)
+            except Exception as e:  # noqa: BLE001 - any storage fault: the event is answered with nothing
+                log.error("read failed user=%s error=%s", user_key(handler_input), type(e).__name__)
+                return None
+        return self.turns.zones.refreshed(handler_input, record, request_time_ms(handler_input))
 
     def keep_in_session(self, handler_input: HandlerInput, record: PersonRecord) -> None:
         """Hands the record read here to the speech-mode turn of this request, so it is not read twice."""
@@ -56,7 +58,8 @@ class StreamTurn:
         key = record_key(handler_input)
         streamed = decide(record)
         for _ in range(CONFLICT_RETRIES + 1):
-            streamed = replace(streamed, outcome=self.turns._apply(handler_input, _no_command(), streamed.outcome))
+            command = replace(_no_command(), zone=record.local_zone)  # the workout log's zone
+            streamed = replace(streamed, outcome=self.turns._apply(handler_input, command, streamed.outcome))
             new_record = recorded(self.coach, record, streamed.outcome, now_ms)
             if new_record == record:
                 self._remember(handler_input, record)
@@ -69,7 +72,7 @@ class StreamTurn:
             except StaleWriteError:
                 log.info("write conflict user=%s", user_key(handler_input))
                 try:
-                    record = self.turns._read(handler_input)
+                    record = replace(self.turns._read(handler_input), zone=record.zone)  # this device's zone
                 except Exception as e:  # noqa: BLE001
                     log.error("conflict not resolved user=%s error=%s", user_key(handler_input), type(e).__name__)
                     return streamed

@@ -22,7 +22,9 @@ from skill.alexa.requests import (
     shared_record_key,
     user_key,
 )
+from skill.alexa.zones import Zones
 from skill.engine.bookkeeping import recorded
+from skill.engine.calendar import DEFAULT_ZONE, week_start_ms
 from skill.engine.coach import Coach
 from skill.engine.coaching import ADOPT
 from skill.engine.commands import Cmd, Command, Outcome
@@ -34,7 +36,6 @@ from skill.engine.effects import (
     WorkoutAbandoned,
     WorkoutFinished,
 )
-from skill.engine.history import week_start_ms
 from skill.engine.record import ABANDONED, FINISHED, PersonRecord
 from skill.engine.rest import Vitals, recovery_threshold
 from skill.engine.script import say
@@ -56,11 +57,13 @@ UPLOADING = PLAYING | {Cmd.UPLOAD, Cmd.YES, Cmd.NO}
 
 
 class TurnRunner:
-    def __init__(self, coach: Coach, stores: Stores, upload_service: str = "") -> None:
-        """`upload_service` is the service people link their account with (Alexa account linking)."""
+    def __init__(self, coach: Coach, stores: Stores, upload_service: str = "", zones: Zones | None = None) -> None:
+        """`upload_service` is the service people link their account with (Alexa account linking); `zones`:
+        where the person's time zone comes from (Alexa's settings API unless told otherwise)."""
         self.coach = coach
         self.stores = stores
         self.upload_service = upload_service
+        self.zones = zones or Zones()
 
     def run(self, handler_input: HandlerInput, command: Command) -> Outcome:
         envelope = handler_input.request_envelope
@@ -77,6 +80,7 @@ class TurnRunner:
             except Exception as e:  # noqa: BLE001 - any storage fault: answer, keep nothing, write nothing
                 log.error("read failed user=%s error=%s", user_key(handler_input), type(e).__name__)
                 return self.coach.storage_unavailable()
+        record = self.zones.refreshed(handler_input, record, now)  # before `stored`: never written just for it
         stored = record
         record = self._hand_over_token(handler_input, command, record)
         command = self._with_context(handler_input, command, record, now)
@@ -129,9 +133,10 @@ class TurnRunner:
     @staticmethod
     def _from_record(command: Command, record: PersonRecord, now: int) -> Command:
         """What the person's record tells the engine: tempo, what was taught, equipment, the week so far."""
-        week = week_start_ms(now)
+        week = week_start_ms(now, record.local_zone)
         command = replace(
-            command, tempo=record.settings.tempo, taught=record.taught, first_ever=not record.history,
+            command, zone=record.local_zone, tempo=record.settings.tempo, taught=record.taught,
+            first_ever=not record.history,
             known_equipment=record.settings.equipment, equipment_asked=record.settings.equipment_asked,
             week_count=sum(1 for h in record.history if h.status == FINISHED and h.finished_at_ms >= week),
         )
@@ -187,7 +192,7 @@ class TurnRunner:
         for effect in outcome.effects:
             try:
                 if isinstance(effect, WorkoutFinished | WorkoutAbandoned):
-                    self._log_workout(person, effect, command.coaching.steps)
+                    self._log_workout(person, effect, command.coaching.steps, command.zone)
                 elif isinstance(effect, Unpaired) and self.stores.pairing is not None:
                     self.stores.pairing.revoke(person)
                 elif isinstance(effect, UploadRequested):
@@ -219,7 +224,7 @@ class TurnRunner:
                 return self.coach.reminders_saved(outcome, (), "", 0)
             body = reminder_body(effect.days, effect.minute, REMINDER_TEXT,
                                  handler_input.request_envelope.request.locale or "en-US",
-                                 request_time_ms(handler_input))
+                                 request_time_ms(handler_input), command.zone)
             created = api.create(body)
             for token in effect.replacing:
                 try:
@@ -232,10 +237,10 @@ class TurnRunner:
             return self.coach.reminders_failed(outcome.state, command, e.failure, kept)
 
     def _log_workout(self, person: str, effect: WorkoutFinished | WorkoutAbandoned,
-                     steps: dict[str, str] | None = None) -> None:
+                     steps: dict[str, str] | None = None, zone: str = DEFAULT_ZONE) -> None:
         plan = self.coach.plan(effect.state)
         status = FINISHED if isinstance(effect, WorkoutFinished) else ABANDONED
-        workout_log = build_log(plan, effect.state, status, steps) if plan is not None else None
+        workout_log = build_log(plan, effect.state, status, steps, zone) if plan is not None else None
         if workout_log is None:
             return
         if status == ABANDONED:
@@ -269,7 +274,7 @@ class TurnRunner:
                 try:
                     if tries_left < 0:
                         raise
-                    record = self._read(handler_input)
+                    record = replace(self._read(handler_input), zone=new_record.zone)  # this device's zone
                 except Exception as e:  # noqa: BLE001
                     log.error("conflict not resolved user=%s error=%s", who, type(e).__name__)
                     return unsaved(outcome), new_record, True

@@ -106,16 +106,17 @@ def envelope(
     skill_id: str = LOCAL_SKILL_ID,
     access_token: str = "",
     person: str = "",
-    api_endpoint: str = API_ENDPOINT,
+    api_endpoint: str = NO_API,
     permissions: dict[str, Any] | None = None,
     device_kind: str = "speaker",
     player: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """`access_token`: what Alexa sends for an account the person linked to the skill; `person`: the person id
-    of a recognised voice (context.System.person), "" for a voice Alexa does not recognise; `device_kind`
-    "show": a device with a screen (it lists Alexa.Presentation.APL and describes its viewport); `player`: a
-    device with an AudioPlayer, and what it is playing (context.AudioPlayer); an AudioPlayer event has no
-    session."""
+    """`api_endpoint`: where Alexa's APIs are (the settings API, reminders); by default nowhere, so a local
+    envelope never reaches Amazon's (API_ENDPOINT is what Alexa sends in North America). `access_token`: what
+    Alexa sends for an account the person linked to the skill; `person`: the person id of a recognised voice
+    (context.System.person), "" for a voice Alexa does not recognise; `device_kind` "show": a device with a
+    screen (it lists Alexa.Presentation.APL and describes its viewport); `player`: a device with an
+    AudioPlayer, and what it is playing (context.AudioPlayer); an AudioPlayer event has no session."""
     application = {"applicationId": skill_id}
     user_part: dict[str, Any] = {"userId": user}
     if access_token:

@@ -41,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     chat.add_argument("--person", default="", help="a voice Alexa recognises (personalisation on): that person's "
                       "own plan and history; without it, the account's shared profile")
     chat.add_argument("--device", default="local-echo", help="which Echo is speaking")
+    chat.add_argument("--zone", type=_zone_argument, help="the Echo's time zone, an IANA name such as "
+                      "America/Los_Angeles (default: this machine's)")
     chat.add_argument("--realtime", action="store_true", help="use the wall clock instead of simulated time")
     chat.add_argument("--speak", action="store_true", help="speak the responses through espeak-ng")
     chat.add_argument("--demo", action="store_true", help="play the scripted demonstration of a whole circuit")
@@ -142,6 +144,7 @@ def _chat(args: argparse.Namespace, default_db: Path) -> int:
     from skill.bootstrap import build_skill, build_sync_service, build_upload_worker
     from skill.cli import activity
     from skill.cli.chat import Chat, run_lines
+    from skill.cli.local_zone import chat_zones, machine_zone
     from skill.cli.nlu import Nlu
     from skill.content import load_content
     from skill.settings import SERVICES
@@ -169,8 +172,9 @@ def _chat(args: argparse.Namespace, default_db: Path) -> int:
         # Uploads go to the first service you have a token for (the demo never uploads).
         tokens = {} if args.demo else activity.credentials()
         service = next((s for s in SERVICES if s in tokens), "")
+        zones = chat_zones(args.zone or machine_zone())
         chat = Chat(
-            build_skill(stores, content, upload_service=service), Nlu(load_model()), content,
+            build_skill(stores, content, upload_service=service, zones=zones), Nlu(load_model()), content,
             user=args.user, device=args.device, realtime=args.realtime, show=print, speak=args.speak,
             show_timeline=not args.no_timeline, wearable=link, access_token=tokens.get(service, ""),
             uploads=(lambda: activity.run_uploads(build_upload_worker(stores))) if service else None,
@@ -182,7 +186,7 @@ def _chat(args: argparse.Namespace, default_db: Path) -> int:
         if args.audio:
             from skill.cli.audio_device import AudioDevice
 
-            chat.skill = build_skill(stores, content, upload_service=service, clips=clips)
+            chat.skill = build_skill(stores, content, upload_service=service, clips=clips, zones=zones)
             chat.speak = False
             device = AudioDevice(chat, clips.duration_ms, show=print, clip_bytes=clips.store.get,
                                  speak_to=args.clips_out if args.speak else None)
@@ -421,6 +425,12 @@ def _model(check: bool) -> int:
     for path in write_models(content):
         print(f"wrote {path}")
     return 0
+
+
+def _zone_argument(text: str) -> str:
+    from skill.cli.local_zone import zone_argument
+
+    return zone_argument(text)
 
 
 if __name__ == "__main__":

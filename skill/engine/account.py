@@ -6,9 +6,9 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from skill.engine.answers import keep
+from skill.engine.calendar import days_between, week_start_ms
 from skill.engine.commands import Command, Outcome
 from skill.engine.effects import PairingIssued, SettingChanged, Unpaired, UploadRequested
-from skill.engine.history import days_between, week_start_ms
 from skill.engine.record import FINISHED as DONE_STATUS
 from skill.engine.rest import max_heart_rate, recovery_threshold
 from skill.engine.script import say
@@ -54,8 +54,9 @@ def set_age(coach: Coach, state: State, command: Command, now_ms: int) -> Outcom
 
 
 def history(coach: Coach, state: State, command: Command, now_ms: int) -> Outcome:
-    """Workouts finished this week (Monday to now, UTC) against the article's plan, and the last one done."""
-    week_start = week_start_ms(now_ms)
+    """Workouts finished this week (Monday to now, on the person's calendar) against the article's plan, and the
+    last one done."""
+    week_start = week_start_ms(now_ms, command.zone)
     this_week = [h for h in command.history if h.status == DONE_STATUS and h.finished_at_ms >= week_start]
     plan_days = coach.content.default_workout.days_per_week
     last = command.history[-1] if command.history else None
@@ -64,7 +65,7 @@ def history(coach: Coach, state: State, command: Command, now_ms: int) -> Outcom
     workout = coach.content.workouts.get(last.workout)
     speech = [say("history", count=len(this_week), days=plan_days, last_workout=workout.name if workout else "",
                   last_sets=last.sets, last_finished=last.status == DONE_STATUS,
-                  last_days_ago=days_between(last.finished_at_ms, now_ms))]
+                  last_days_ago=days_between(last.finished_at_ms, now_ms, command.zone))]
     return keep(coach, state, "history", speech, back=True)
 
 

@@ -43,10 +43,11 @@ def recorded(coach: Coach, record: PersonRecord, outcome: Outcome, now_ms: int) 
             plan = coach.plan(effect.state)
             if plan is not None:
                 status = FINISHED if isinstance(effect, WorkoutFinished) else ABANDONED
-                new = new.with_history(entry(plan, effect.state, status, now_ms, new.coaching.steps))
+                zone = new.local_zone  # as the turn read it from the device (or the last one known)
+                new = new.with_history(entry(plan, effect.state, status, now_ms, new.coaching.steps, zone=zone))
                 if status == FINISHED:
                     target = coach.content.default_workout.days_per_week
-                    new = replace(new, coaching=roll(new.coaching, new.history, target, now_ms))
+                    new = replace(new, coaching=roll(new.coaching, new.history, target, now_ms, zone))
         elif isinstance(effect, SettingChanged):
             value = bool(effect.value) if effect.name == "equipment_asked" else effect.value
             new = replace(new, settings=replace(new.settings, **{effect.name: value}))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from skill.engine.calendar import DEFAULT_ZONE
 from skill.engine.coaching import Coaching
 from skill.engine.effects import Effect
 from skill.engine.record import HistoryEntry, PersonRecord
@@ -82,6 +83,7 @@ class Command:
     shared: PersonRecord | None = None  # YES to taking over the shared history: the shared profile's record
     days: str = ""  # REMIND: "weekdays", "daily", "weekends" ("" = the plan's days)
     minute: int | None = None  # REMIND: minutes after midnight, when a time was heard
+    zone: str = DEFAULT_ZONE  # the person's time zone (IANA): the calendar days, weeks and "days ago" count in it
 
 
 @dataclass(frozen=True)

@@ -39,11 +39,12 @@ def _after_workout(coach: Coach, command: Command, outcome: Outcome, finished: W
     plan = coach.plan(finished.state)
     if plan is None:
         return outcome
-    done = entry(plan, finished.state, FINISHED, now_ms, command.coaching.steps)
+    zone = command.zone
+    done = entry(plan, finished.state, FINISHED, now_ms, command.coaching.steps, zone=zone)
     history = PersonRecord(history=command.history).with_history(done).history
     target = coach.content.default_workout.days_per_week
-    rolled = roll(command.coaching, history, target, now_ms)
-    week = this_week(history, target, now_ms)
+    rolled = roll(command.coaching, history, target, now_ms, zone)
+    week = this_week(history, target, now_ms, zone)
     card = (say("card_workout", workout=plan.workout.name, sets=done.sets,
                 minutes=max(1, round((done.finished_at_ms - done.started_at_ms) / 60_000))),
             *([say("card_heart", bpm=command.vitals.samples[-1][1])] if command.vitals and command.vitals.samples
@@ -56,8 +57,9 @@ def _after_workout(coach: Coach, command: Command, outcome: Outcome, finished: W
     extra: list[Prompt] = []
     effects = list(outcome.effects)
     if rolled.missed_week:
-        last = rolled.missed_week == last_week_monday(now_ms)
-        extra.append(say("missed_week", last=last, count=_count_in(history, rolled.missed_week), target=target))
+        last = rolled.missed_week == last_week_monday(now_ms, zone)
+        extra.append(say("missed_week", last=last, count=_count_in(history, rolled.missed_week, zone),
+                         target=target))
         effects.append(MissedWeekTold())
     if week.done == target:
         extra.append(say("week_met", target=target, streak=rolled.streak + 1))
@@ -74,12 +76,12 @@ def _after_workout(coach: Coach, command: Command, outcome: Outcome, finished: W
     return outcome
 
 
-def _count_in(history: tuple, monday_iso: str) -> int:
+def _count_in(history: tuple, monday_iso: str, zone: str) -> int:
     from datetime import date
 
     from skill.engine.weeks import finished_in
 
-    return len(finished_in(history, date.fromisoformat(monday_iso)))
+    return len(finished_in(history, date.fromisoformat(monday_iso), zone))
 
 
 def offer(command: Command) -> Offer | None:

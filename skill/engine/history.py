@@ -1,9 +1,8 @@
-"""The workouts a person has done, as history entries and as detailed logs, and the calendar they count on."""
+"""The workouts a person has done, as history entries and as detailed logs (the calendar: engine/calendar.py)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
+from skill.engine.calendar import local_date
 from skill.engine.plan import MOVE, Plan
 from skill.engine.record import HistoryEntry
 from skill.engine.state import Done, WorkoutState
@@ -26,9 +25,10 @@ def done_steps(plan: Plan, state: WorkoutState) -> list[Done]:
 
 
 def entry(plan: Plan, state: WorkoutState, status: str, now_ms: int,
-          steps: dict[str, str] | None = None) -> HistoryEntry:
+          steps: dict[str, str] | None = None, *, zone: str) -> HistoryEntry:
     """The history entry of `state`'s workout: its sets done (each side, grip or letter is a set), the exercises
-    of which every set was done, and the progression each was done with (`steps`, from the person's record)."""
+    of which every set was done, the progression each was done with (`steps`, from the person's record), and
+    the day it ended on the person's calendar (`zone`)."""
     done = done_steps(plan, state)
     ended = state.finished_at_ms or max((d.start_ms + d.duration_ms for d in done), default=now_ms)
     moves = [plan.steps[plan.index(d.step) or 0] for d in done]
@@ -38,17 +38,6 @@ def entry(plan: Plan, state: WorkoutState, status: str, now_ms: int,
                      if all(s.id in did for s in plan.steps if s.kind == MOVE and s.exercise_id == e))
     used = {e: v for e, v in (steps or {}).items() if v and e in plan.exercises}
     return HistoryEntry(workout=state.workout, started_at_ms=state.started_at_ms, finished_at_ms=ended,
-                        date=datetime.fromtimestamp(ended / 1000, tz=UTC).date().isoformat(), sets=len(moves),
+                        date=local_date(ended, zone).isoformat(), sets=len(moves),
                         equipment=state.equipment, status=status, complete=complete, steps=used)
 
-
-def week_start_ms(now_ms: int) -> int:
-    """Midnight (UTC) of the Monday of `now_ms`'s week."""
-    day = datetime.fromtimestamp(now_ms / 1000, tz=UTC).date()
-    monday = datetime(day.year, day.month, day.day, tzinfo=UTC) - timedelta(days=day.weekday())
-    return int(monday.timestamp() * 1000)
-
-
-def days_between(then_ms: int, now_ms: int) -> int:
-    then = datetime.fromtimestamp(then_ms / 1000, tz=UTC).date()
-    return (datetime.fromtimestamp(now_ms / 1000, tz=UTC).date() - then).days

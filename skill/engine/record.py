@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from skill.content.schema import Content
+from skill.engine.calendar import DEFAULT_ZONE, known_zone
 from skill.engine.coaching import Coaching
 from skill.engine.plan import build_plan
 from skill.engine.state import WorkoutState
@@ -104,6 +105,28 @@ class Settings:
 
 
 @dataclass(frozen=True)
+class ZoneSeen:
+    """The person's time zone as last read from their device's settings: its IANA name, a one-way hash of the
+    device it was read for, and when. Carried with the record so a read is needed at most once a day per device,
+    and so a failed read still has the last zone known."""
+
+    name: str = ""  # "" = never read
+    device: str = ""
+    read_at_ms: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "device": self.device, "read_at_ms": self.read_at_ms}
+
+    @classmethod
+    def from_dict(cls, data: Any) -> ZoneSeen | None:
+        """None when `data` is not a zone this machine knows (the record then has none)."""
+        if not isinstance(data, dict) or not known_zone(data.get("name")):
+            return None
+        read = _maybe_int(data.get("read_at_ms")) or 0
+        return cls(str(data["name"]), str(data.get("device", "")), read)
+
+
+@dataclass(frozen=True)
 class PersonRecord:
     workout: WorkoutState | None = None
     history: tuple[HistoryEntry, ...] = ()
@@ -112,10 +135,16 @@ class PersonRecord:
     version: int = 0
     taught: tuple[str, ...] = ()  # exercises taught in full at least once
     coaching: Coaching = field(default_factory=Coaching)
+    zone: ZoneSeen = field(default_factory=ZoneSeen)
+
+    @property
+    def local_zone(self) -> str:
+        """The time zone the person's calendar is counted in: the last one read, else UTC."""
+        return self.zone.name or DEFAULT_ZONE
 
     def to_dict(self) -> dict[str, Any]:
         """The stored form (without `version`, which the store sets with each conditional write)."""
-        return {
+        return {**({"zone": self.zone.to_dict()} if self.zone.name else {}),
             "schema": SCHEMA,
             "workout": self.workout.to_dict() if self.workout is not None else None,
             "history": [h.to_dict() for h in self.history],
@@ -159,8 +188,9 @@ class PersonRecord:
             taught = ()
         coaching, lost = Coaching.from_dict(data.get("coaching"))  # none before schema 2: a fresh start
         dropped += [f"coaching {what}" for what in lost]
+        zone = ZoneSeen.from_dict(data.get("zone"))  # optional (no schema change); a cache: one not known is read again
         return cls(workout, tuple(history[-MAX_HISTORY:]), Settings.from_dict(data.get("settings")), paired,
-                   version, taught, coaching), dropped
+                   version, taught, coaching, zone or ZoneSeen()), dropped
 
     def with_history(self, entry: HistoryEntry) -> PersonRecord:
         """The record with `entry`, once per workout (a workout is its workout id and start time); a finished

@@ -17,8 +17,8 @@ if TYPE_CHECKING:
 
 def week(coach: Coach, state: WorkoutState | None, command: Command, now_ms: int) -> Outcome:
     target = coach.content.default_workout.days_per_week
-    now = this_week(command.history, target, now_ms)
-    streak = roll(command.coaching, command.history, target, now_ms).streak
+    now = this_week(command.history, target, now_ms, command.zone)
+    streak = roll(command.coaching, command.history, target, now_ms, command.zone).streak
     speech = say("week", done=now.done, target=target, left=now.left, days=list(now.suggested),
                  possible=now.left <= len(now.days_left), streak=streak)
     return keep(coach, state, "week", [speech], back=True)

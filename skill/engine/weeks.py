@@ -1,15 +1,16 @@
-"""The week against the plan: workouts done this week (Monday to Sunday, UTC), what is left and on which days
-it fits, and the streak of whole weeks met, counted once per week as weeks end. Pure."""
+"""The week against the plan: workouts done this week (Monday to Sunday on the person's calendar, in their
+time zone), what is left and on which days it fits, and the streak of whole weeks met, counted once per week
+as weeks end. Pure."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 
+from skill.engine.calendar import DAY_NAMES, WEEK, local_date, monday
 from skill.engine.coaching import Coaching
 from skill.engine.record import FINISHED, HistoryEntry
 
-DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MAX_WEEKS_COUNTED = 60  # beyond this gap the streak is simply over
 
 
@@ -30,51 +31,45 @@ class Week:
         return self.days_left[: self.left] if self.left <= len(self.days_left) else ()
 
 
-def day_of(ms: int) -> date:
-    return datetime.fromtimestamp(ms / 1000, tz=UTC).date()
+def finished_in(history: tuple[HistoryEntry, ...], week: date, zone: str) -> list[HistoryEntry]:
+    """The workouts finished in the week starting on Monday `week`, each on the day it ended where the person is."""
+    end = week + WEEK
+    return [h for h in history if h.status == FINISHED and week <= local_date(h.finished_at_ms, zone) < end]
 
 
-def monday(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
-def finished_in(history: tuple[HistoryEntry, ...], week: date) -> list[HistoryEntry]:
-    end = week + timedelta(days=7)
-    return [h for h in history if h.status == FINISHED and week <= day_of(h.finished_at_ms) < end]
-
-
-def this_week(history: tuple[HistoryEntry, ...], target: int, now_ms: int) -> Week:
-    today = day_of(now_ms)
-    done = finished_in(history, monday(today))
-    done_today = any(day_of(h.finished_at_ms) == today for h in done)
+def this_week(history: tuple[HistoryEntry, ...], target: int, now_ms: int, zone: str) -> Week:
+    today = local_date(now_ms, zone)
+    done = finished_in(history, monday(today), zone)
+    done_today = any(local_date(h.finished_at_ms, zone) == today for h in done)
     first = today.weekday() + (1 if done_today else 0)
     return Week(len(done), target, DAY_NAMES[first:], done_today)
 
 
-def roll(coaching: Coaching, history: tuple[HistoryEntry, ...], target: int, now_ms: int) -> Coaching:
+def roll(coaching: Coaching, history: tuple[HistoryEntry, ...], target: int, now_ms: int,
+         zone: str) -> Coaching:
     """The coaching with every whole week since the last one counted added to the streak (a week that met the
     plan adds one; one that fell short ends it and is remembered, to be mentioned once). A person's first week
     on record never counts as missed: they may have started midweek."""
-    last_whole = monday(day_of(now_ms)) - timedelta(days=7)
+    last_whole = monday(local_date(now_ms, zone)) - WEEK
     finished = [h for h in history if h.status == FINISHED]
     if coaching.counted_week:
-        week = date.fromisoformat(coaching.counted_week) + timedelta(days=7)
+        week = date.fromisoformat(coaching.counted_week) + WEEK
     elif finished:
-        week = monday(min(day_of(h.finished_at_ms) for h in finished))
+        week = monday(min(local_date(h.finished_at_ms, zone) for h in finished))
     else:
         return replace(coaching, counted_week=last_whole.isoformat())
-    first_week = monday(min((day_of(h.finished_at_ms) for h in finished), default=week))
+    first_week = monday(min((local_date(h.finished_at_ms, zone) for h in finished), default=week))
     if (last_whole - week).days // 7 > MAX_WEEKS_COUNTED:
         return replace(coaching, streak=0, counted_week=last_whole.isoformat(), missed_week=last_whole.isoformat())
     streak, missed = coaching.streak, coaching.missed_week
     while week <= last_whole:
-        if len(finished_in(history, week)) >= target:
+        if len(finished_in(history, week, zone)) >= target:
             streak += 1
         elif week > first_week:
             streak, missed = 0, week.isoformat()
-        week += timedelta(days=7)
+        week += WEEK
     return replace(coaching, streak=streak, counted_week=last_whole.isoformat(), missed_week=missed)
 
 
-def last_week_monday(now_ms: int) -> str:
-    return (monday(day_of(now_ms)) - timedelta(days=7)).isoformat()
+def last_week_monday(now_ms: int, zone: str) -> str:
+    return (monday(local_date(now_ms, zone)) - WEEK).isoformat()

@@ -75,6 +75,10 @@ def _server(state: StandIn) -> ThreadingHTTPServer:
                                "version": "1", "href": f"{PATH}/{token}"})
 
         def do_GET(self) -> None:
+            if not self.path.startswith(PATH):  # the settings API (the time zone): no zone set on this device
+                self.send_response(204)
+                self.end_headers()
+                return
             if self._refused():
                 return
             alerts = [{"alertToken": t, **b} for t, b in state.reminders.items()]
