@@ -17,6 +17,10 @@ ENV_FITBIT_TOKEN = "BACKCOACH_FITBIT_TOKEN"  # `backcoach upload`: a Fitbit acce
 ENV_UPLOAD_SERVICE = "BACKCOACH_UPLOAD_SERVICE"  # deployed: the service of the skill's account linking
 ENV_HOST = "BACKCOACH_HOST"  # where `backcoach serve` listens
 ENV_PORT = "BACKCOACH_PORT"
+# `backcoach serve`: how many reverse proxies in front of it append to X-Forwarded-For (Caddy or nginx: 1). The
+# pairing rate limit is per client address; 0 (the default) believes no header, so behind an undeclared proxy
+# every client has the proxy's address.
+ENV_TRUSTED_PROXIES = "BACKCOACH_TRUSTED_PROXIES"
 ENV_STATE_HOME = "XDG_STATE_HOME"
 
 # The services a finished workout can be uploaded to (the skill's account linking names one of them).
@@ -34,6 +38,7 @@ class Settings:
     log_level: str
     host: str
     port: int
+    trusted_proxies: int = 0
 
 
 def default_db_path() -> Path:
@@ -52,7 +57,17 @@ def load_settings() -> Settings:
         log_level=os.environ.get(ENV_LOG_LEVEL, "WARNING"),
         host=os.environ.get(ENV_HOST, "127.0.0.1"),
         port=int(os.environ.get(ENV_PORT, "8080")),
+        trusted_proxies=_trusted_proxies(os.environ.get(ENV_TRUSTED_PROXIES, "")),
     )
+
+
+def _trusted_proxies(text: str) -> int:
+    if not text.strip():
+        return 0
+    if not text.strip().isdecimal() or int(text) > 10:
+        raise ValueError(f"{ENV_TRUSTED_PROXIES} must be the number of reverse proxies in front (0 to 10), "
+                         f"not {text!r}")
+    return int(text)
 
 
 def upload_service_problem(settings: Settings) -> str:

@@ -173,7 +173,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     stores = stores_from_settings(settings)
     app = create_app(stores, skill_id, verify_signature=verify, verify_timestamp=verify,
-                     upload_service=settings.upload_service)
+                     upload_service=settings.upload_service, trusted_proxies=settings.trusted_proxies)
     if settings.upload_service:
         import threading
 

@@ -10,6 +10,7 @@ from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from skill.web.oscrypto_fix import load_oscrypto
 
@@ -24,6 +25,7 @@ from flask_ask_sdk.skill_adapter import (  # noqa: E402 - needs load_oscrypto() 
 
 from skill.bootstrap import build_skill, build_sync_service  # noqa: E402
 from skill.content import Content  # noqa: E402
+from skill.settings import ENV_TRUSTED_PROXIES  # noqa: E402
 from skill.storage.stores import Stores  # noqa: E402
 from skill.web.sync import sync_blueprint  # noqa: E402
 from skill.web.verify import CertificateUnavailable, SignatureVerifier  # noqa: E402
@@ -48,10 +50,17 @@ def create_app(
     content: Content | None = None,
     upload_service: str = "",
     signature_verifier: AbstractVerifier | None = None,
+    trusted_proxies: int = 0,
 ) -> Flask:
     """The web app. Verification can only be turned off explicitly, and then every request says so in the log.
-    `signature_verifier`: the signature check (tests give one with a fake certificate fetch)."""
+    `signature_verifier`: the signature check (tests give one with a fake certificate fetch).
+    `trusted_proxies`: how many reverse proxies in front append to X-Forwarded-For; the client address (what
+    pairing attempts are limited by) is the one the outermost of them saw. 0: the header is not believed."""
     app = Flask("backcoach")
+    if trusted_proxies > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted_proxies)  # type: ignore[method-assign]
+    else:
+        _warn_once_if_proxied(app)
     # The SDK's own RequestVerifier is replaced by SignatureVerifier (timeouts, no ValueError); the SDK's
     # switches are off and the same checks, in the same order, are passed in as the adapter's verifiers.
     app.config[VERIFY_SIGNATURE_APP_CONFIG] = False
@@ -73,6 +82,7 @@ def create_app(
     sync = build_sync_service(stores)
     if sync is not None:
         app.register_blueprint(sync_blueprint(sync))
+        app.extensions["backcoach.sync"] = sync
 
     @app.get("/healthz")
     def healthz() -> Response:
@@ -108,6 +118,21 @@ def create_app(
         return _error(500, "internal error")
 
     return app
+
+
+def _warn_once_if_proxied(app: Flask) -> None:
+    """Behind a proxy that nobody declared, every client has the proxy's address and shares its pairing limit:
+    say so once, when the first forwarded request arrives."""
+    warned = False
+
+    @app.before_request
+    def check_forwarded() -> None:
+        nonlocal warned
+        if not warned and "X-Forwarded-For" in request.headers:
+            warned = True
+            log.warning("requests arrive through a reverse proxy (X-Forwarded-For) but %s is 0: every client "
+                        "shares the proxy's pairing limit; set it to the number of proxies in front",
+                        ENV_TRUSTED_PROXIES)
 
 
 def _envelope_problem(body: bytes, skill_id: str) -> str:
