@@ -156,10 +156,9 @@ def _chat(args: argparse.Namespace, default_db: Path) -> int:
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from dataclasses import replace
 
-    import waitress
-
     from skill.bootstrap import build_upload_worker, stores_from_settings
     from skill.web.app import create_app
+    from skill.web.server import serve
 
     if args.db:
         settings = replace(settings, db_path=args.db)
@@ -180,7 +179,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         build_upload_worker(stores).loop(threading.Event())  # the upload worker, in this process
     host, port = args.host or settings.host, args.port or settings.port
     print(f"Back Coach listening on http://{host}:{port}/ (health: /healthz)", flush=True)
-    waitress.serve(app, host=host, port=port, threads=args.threads, ident="backcoach")
+    serve(app, host, port, args.threads)
     return 0
 
 
