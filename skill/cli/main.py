@@ -14,16 +14,22 @@ from skill.settings import (
     ENV_HOST,
     ENV_PORT,
     ENV_SKILL_ID,
+    ENV_TABLE,
     Settings,
     load_settings,
     upload_service_problem,
 )
+from skill.storage import StorageError
 
 DEMO_SCRIPT = Path(__file__).with_name("demo.txt")
 
 
 def main(argv: list[str] | None = None) -> int:
-    settings = load_settings()
+    try:
+        settings = load_settings()
+    except ValueError as e:  # a setting that is not a number
+        print(f"backcoach: {e}", file=sys.stderr)
+        return 2
     parser = argparse.ArgumentParser(prog="backcoach", description="Back Coach: a hands-free upper-back coach.")
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -68,7 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--out", type=Path, default=Path("build"), help="output directory (default build/)")
 
     export = commands.add_parser("export", help="write a logged workout as a FIT or TCX file")
-    export.add_argument("--format", choices=["fit", "tcx"], default="fit")
+    export.add_argument("--format", choices=["fit", "tcx"],
+                        help="default: from the extension of --out (.tcx or .fit), FIT for any other")
     export.add_argument("--out", type=Path, required=True)
     export.add_argument("--workout", type=int, help="the workout's start (epoch ms); default: the latest")
     export.add_argument("--user", default="local-user")
@@ -85,7 +92,18 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s %(message)s")
+    try:
+        return _run(args, settings)
+    except StorageError as e:  # a --db that is not a Back Coach store, or cannot be opened: the message says which
+        print(f"backcoach {args.command}: {e}", file=sys.stderr)
+        return 1
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "chat":
+        if settings.table:
+            print(f"backcoach chat keeps your workout in a local SQLite file; it ignores ${ENV_TABLE} "
+                  f"({settings.table}), which only `backcoach serve` and the Lambda functions use.", file=sys.stderr)
         return _chat(args, settings.db_path)
     if args.command == "serve":
         return _serve(args, settings)
@@ -170,6 +188,10 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     if upload_service_problem(settings):
         print(f"backcoach serve: {upload_service_problem(settings)}", file=sys.stderr)
         return 2
+    if settings.table and _aws_problem():
+        print(f"backcoach serve: ${ENV_TABLE} is set ({settings.table}), so storage is DynamoDB, but "
+              f"{_aws_problem()}. Unset ${ENV_TABLE} to use the local SQLite file instead.", file=sys.stderr)
+        return 2
     stores = stores_from_settings(settings)
     app = create_app(stores, skill_id, verify_signature=verify, verify_timestamp=verify,
                      upload_service=settings.upload_service, trusted_proxies=settings.trusted_proxies)
@@ -186,12 +208,15 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 def _build(args: argparse.Namespace) -> int:
     import os
 
-    from skill.cli.build import build
+    from skill.cli.build import arn_problem, build, placeholders_left
 
     arn = args.function_arn or os.environ.get(ENV_FUNCTION_ARN, "")
     if not arn:
         print(f"backcoach build: pass --function-arn (the stack's SkillFunctionArn output) or set ${ENV_FUNCTION_ARN}",
               file=sys.stderr)
+        return 2
+    if arn_problem(arn):
+        print(f"backcoach build: {arn_problem(arn)}", file=sys.stderr)
         return 2
     result = build(args.out, arn)
     print(f"skill package: {result.skill_package}")
@@ -200,7 +225,28 @@ def _build(args: argparse.Namespace) -> int:
     print(f"uploads zip:   {result.uploads_zip} ({result.uploads_zip_bytes / 1e6:.1f} MB, the upload worker)")
     for path in result.account_linking:
         print(f"account linking request: {path}")
+        left = placeholders_left(path)
+        if left:
+            print(f"warning: {path} still has {', '.join(left)}: fill it before applying it", file=sys.stderr)
     return 0
+
+
+def _aws_problem() -> str:
+    """What DynamoDB storage lacks on this machine ("" when nothing): botocore's own lookup of a region and of
+    credentials (environment, shared files, SSO, container or instance role), without calling AWS."""
+    import botocore.session
+
+    session = botocore.session.get_session()
+    if not session.get_config_variable("region"):
+        return "no AWS region is configured (set AWS_REGION or AWS_DEFAULT_REGION, or a region in ~/.aws/config)"
+    try:
+        credentials = session.get_credentials()
+    except Exception as e:  # noqa: BLE001 - a broken profile or SSO cache is as good as none, said in its words
+        return f"the AWS credentials cannot be loaded ({e})"
+    if credentials is None:
+        return ("no AWS credentials were found (environment variables, ~/.aws/credentials, an SSO login, or a "
+                "container or instance role)")
+    return ""
 
 
 def _in_process_sync_api(service):
