@@ -21,6 +21,10 @@ ENV_FITBIT_TOKEN = "BACKCOACH_FITBIT_TOKEN"  # `backcoach upload`: a Fitbit acce
 ENV_UPLOAD_SERVICE = "BACKCOACH_UPLOAD_SERVICE"  # deployed: the service of the skill's account linking
 ENV_HOST = "BACKCOACH_HOST"  # where `backcoach serve` listens
 ENV_PORT = "BACKCOACH_PORT"
+# `backcoach serve`: how many reverse proxies in front of it append to X-Forwarded-For (Caddy or nginx: 1). The
+# pairing rate limit is per client address; 0 (the default) believes no header, so behind an undeclared proxy
+# every client has the proxy's address.
+ENV_TRUSTED_PROXIES = "BACKCOACH_TRUSTED_PROXIES"
 ENV_STATE_HOME = "XDG_STATE_HOME"
 # The audio mode (issue 15): where clips are kept and how Alexa reaches them.
 ENV_AUDIO_BASE_URL = "BACKCOACH_AUDIO_BASE_URL"  # self-hosting: the public https:// address `backcoach serve` is at
@@ -49,6 +53,7 @@ class Settings:
     audio_bucket: str = ""
     tts: str = "espeak"
     polly_voice: str = "Joanna"
+    trusted_proxies: int = 0
 
     def clip_dir(self) -> Path:
         return self.audio_dir or self.db_path.parent / "clips"
@@ -100,7 +105,17 @@ def load_settings() -> Settings:
         audio_bucket=os.environ.get(ENV_AUDIO_BUCKET, "").strip(),
         tts=os.environ.get(ENV_TTS, "espeak").strip().lower() or "espeak",
         polly_voice=os.environ.get(ENV_POLLY_VOICE, "Joanna").strip() or "Joanna",
+        trusted_proxies=_trusted_proxies(os.environ.get(ENV_TRUSTED_PROXIES, "")),
     )
+
+
+def _trusted_proxies(text: str) -> int:
+    if not text.strip():
+        return 0
+    if not text.strip().isdecimal() or int(text) > 10:
+        raise ValueError(f"{ENV_TRUSTED_PROXIES} must be the number of reverse proxies in front (0 to 10), "
+                         f"not {text!r}")
+    return int(text)
 
 
 def upload_service_problem(settings: Settings) -> str:

@@ -233,7 +233,8 @@ def request_handlers(
 
 
 class ApologyHandler(AbstractExceptionHandler):
-    """The one exception handler: a short apology; nothing is saved, so the stored position is untouched."""
+    """The one exception handler: a short apology; nothing is saved, so the stored position is untouched.
+    In reply to a SessionEndedRequest it says nothing: Alexa accepts no speech there."""
 
     def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
         return True
@@ -244,6 +245,8 @@ class ApologyHandler(AbstractExceptionHandler):
             "unhandled error=%s request=%s user=%s",
             type(exception).__name__, getattr(request, "object_type", "?"), user_key(handler_input),
         )
+        if is_request_type("SessionEndedRequest")(handler_input):
+            return handler_input.response_builder.response
         return (
             handler_input.response_builder.speak(prompts.APOLOGY)
             .ask(prompts.APOLOGY_REPROMPT)

@@ -5,12 +5,25 @@ from __future__ import annotations
 import hashlib
 import re
 import time
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import IntentRequest
 from ask_sdk_model.slu.entityresolution import StatusCode
+
+# Longer than any exercise or workout name a person says; whatever is spoken back is at most this long.
+MAX_SLOT_CHARS = 100
+_NUMBER = re.compile(r"[0-9]{1,4}")
+_UNSPEAKABLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})  # control, format, surrogate, private, unassigned
+
+
+def clean(text: str) -> str:
+    """`text` as something that can be echoed: characters that are not speakable (and some not even valid in
+    XML, such as NUL or a lone surrogate) become spaces, runs of space one, and the whole at most MAX_SLOT_CHARS."""
+    kept = "".join(" " if unicodedata.category(c) in _UNSPEAKABLE else c for c in text[: MAX_SLOT_CHARS * 4])
+    return " ".join(kept.split())[:MAX_SLOT_CHARS].strip()
 
 
 @dataclass(frozen=True)
@@ -22,7 +35,8 @@ class SlotValue:
 
 
 def slot(handler_input: HandlerInput, name: str) -> SlotValue:
-    """The slot `name` of an intent request; an empty SlotValue when missing, empty or malformed."""
+    """The slot `name` of an intent request, cleaned (see `clean`); an empty SlotValue when missing, empty or
+    malformed."""
     request = handler_input.request_envelope.request
     if not isinstance(request, IntentRequest) or request.intent is None or not request.intent.slots:
         return SlotValue()
@@ -35,14 +49,14 @@ def slot(handler_input: HandlerInput, name: str) -> SlotValue:
         if authority.status and authority.status.code == StatusCode.ER_SUCCESS_MATCH and authority.values:
             resolved = authority.values[0].value.id or ""
             break
-    return SlotValue(spoken=str(found.value).strip(), resolved_id=resolved)
+    return SlotValue(spoken=clean(str(found.value)), resolved_id=clean(resolved))
 
 
 def number_slot(handler_input: HandlerInput, name: str) -> int | None:
-    """An AMAZON.NUMBER slot as an int, or None when missing or not a whole number ("?" is what Alexa sends
-    for a number it could not hear)."""
+    """An AMAZON.NUMBER slot as an int, or None when missing or not a whole number of ASCII digits ("?" is what
+    Alexa sends for a number it could not hear; "²" is a digit to `str.isdigit` but not to `int`)."""
     spoken = slot(handler_input, name).spoken
-    return int(spoken) if spoken.isdigit() and len(spoken) <= 4 else None
+    return int(spoken) if _NUMBER.fullmatch(spoken) else None
 
 
 def request_time_ms(handler_input: HandlerInput) -> int:

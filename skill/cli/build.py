@@ -44,6 +44,9 @@ LINKING_PLACEHOLDERS = {"${CLIENT_ID}": "BACKCOACH_LINK_CLIENT_ID", "${CLIENT_SE
 # Not needed on Lambda: the local chat and the web endpoint (their dependencies are not in the zip).
 LEFT_OUT = ("skill/cli", "skill/web")
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # every zip entry gets the same time, so equal inputs give equal bytes
+# A Lambda function's ARN (any partition), optionally with a version or alias: what the manifest's endpoint needs.
+FUNCTION_ARN = re.compile(r"arn:aws(-[a-z]+)*:lambda:[a-z]{2}(-[a-z]+)+-\d:\d{12}:function:[A-Za-z0-9_-]{1,64}"
+                          r"(:(\$LATEST|[A-Za-z0-9_-]{1,128}))?")
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,22 @@ def build(
     linking = build_account_linking(out / "account-linking", repo)
     return BuildResult(package, zip_path, zip_path.stat().st_size, unzipped, files, uploads_path,
                        uploads_path.stat().st_size, linking)
+
+
+def arn_problem(arn: str) -> str:
+    """Why `arn` cannot be the skill's endpoint ("" when it can): Alexa refuses a manifest whose endpoint is not
+    a Lambda ARN, long after the build."""
+    if FUNCTION_ARN.fullmatch(arn):
+        return ""
+    return (f"{arn!r} is not a Lambda function ARN: expected arn:aws:lambda:REGION:ACCOUNT-ID:function:NAME "
+            "(the stack's SkillFunctionArn output, e.g. arn:aws:lambda:us-east-1:123456789012:function:backcoach)")
+
+
+def placeholders_left(path: Path) -> list[str]:
+    """The `${…}` placeholders an account-linking request still carries, with the variable that fills each."""
+    text = path.read_text(encoding="utf-8")
+    return [f"{placeholder} (set {variable})" for placeholder, variable in LINKING_PLACEHOLDERS.items()
+            if placeholder in text]
 
 
 def build_account_linking(target: Path, repo: Path = REPO) -> tuple[Path, ...]:

@@ -8,9 +8,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import sys
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
+from urllib.error import URLError
 
 from skill.companion.simulated import SimulatedHeart
 from skill.companion.stream import Companion, Status, ble_heart_rate, http_transport, stream
@@ -31,6 +33,30 @@ def token_path(args: argparse.Namespace, settings: Settings) -> Path:
 
 
 def stream_command(args: argparse.Namespace, settings: Settings) -> int:
+    """Pairs (with --code) and streams; every way this fails is a sentence and an exit status."""
+    try:
+        return _stream(args, settings)
+    except PermissionError as e:  # before OSError: it is one. A wrong code, or a token revoked while streaming
+        print(f"backcoach wearable stream: {e}. Say \"Alexa, ask back coach to pair my watch\" and pass the new "
+              "code with --code.", file=sys.stderr)
+        return 1
+    except (URLError, OSError) as e:
+        reason = getattr(e, "reason", None) or e
+        print(f"backcoach wearable stream: cannot reach {args.url} ({reason}): is `backcoach serve` running there, "
+              "or is it the stack's SyncApiUrl?", file=sys.stderr)
+        return 1
+    except ValueError as e:  # urllib: "unknown url type"
+        print(f"backcoach wearable stream: {args.url} is not an http(s) URL ({e})", file=sys.stderr)
+        return 2
+    except RuntimeError as e:  # no heart-rate sensor found
+        print(f"backcoach wearable stream: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Stopped.", file=sys.stderr)
+        return 130
+
+
+def _stream(args: argparse.Namespace, settings: Settings) -> int:
     token_file = token_path(args, settings)
     status = Status(quiet=getattr(args, "quiet", False))
     companion = Companion(http_transport(args.url))

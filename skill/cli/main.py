@@ -17,6 +17,7 @@ from skill.settings import (
     ENV_PRIVACY_URL,
     ENV_SKILL_ID,
     ENV_STACK_NAME,
+    ENV_TABLE,
     ENV_TERMS_URL,
     ENV_UPLOAD_SERVICE,
     Settings,
@@ -24,6 +25,7 @@ from skill.settings import (
     load_settings,
     upload_service_problem,
 )
+from skill.storage import StorageError
 
 DEMO_SCRIPT = Path(__file__).with_name("demo.txt")
 # `chat --audio --demo`: one utterance, a pause in the first move, a resume; the stream does the rest.
@@ -31,7 +33,11 @@ DEMO_SCRIPT_AUDIO = ["ask back coach to start my back workout", "@25 alexa pause
 
 
 def main(argv: list[str] | None = None) -> int:
-    settings = load_settings()
+    try:
+        settings = load_settings()
+    except ValueError as e:  # a setting that is not a number
+        print(f"backcoach: {e}", file=sys.stderr)
+        return 2
     parser = argparse.ArgumentParser(prog="backcoach", description="Back Coach: a hands-free upper-back coach.")
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -103,7 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     _link_options(deploy)
 
     export = commands.add_parser("export", help="write a logged workout as a FIT or TCX file")
-    export.add_argument("--format", choices=["fit", "tcx"], default="fit")
+    export.add_argument("--format", choices=["fit", "tcx"],
+                        help="default: from the extension of --out (.tcx or .fit), FIT for any other")
     export.add_argument("--out", type=Path, required=True)
     export.add_argument("--workout", type=int, help="the workout's start (epoch ms); default: the latest")
     export.add_argument("--user", default="local-user")
@@ -120,14 +127,27 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s %(message)s")
+    try:
+        return _run(args, settings)
+    except StorageError as e:  # a --db that is not a Back Coach store, or cannot be opened: the message says which
+        print(f"backcoach {args.command}: {e}", file=sys.stderr)
+        return 1
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "chat":
+        if settings.table:
+            print(f"backcoach chat keeps your workout in a local SQLite file; it ignores ${ENV_TABLE} "
+                  f"({settings.table}), which only `backcoach serve` and the Lambda functions use.", file=sys.stderr)
         return _chat(args, settings.db_path)
     if args.command == "serve":
         return _serve(args, settings)
     if args.command == "build":
         return _build_audio(settings) if args.audio else _build(args)
     if args.command == "deploy":
-        return _deploy(args, settings)
+        from skill.cli.deploy_command import deploy_command
+
+        return deploy_command(args, settings)
     if args.command in ("export", "upload"):
         from skill.cli import activity
 
@@ -222,10 +242,9 @@ def _chat(args: argparse.Namespace, default_db: Path) -> int:
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from dataclasses import replace
 
-    import waitress
-
     from skill.bootstrap import build_upload_worker, stores_from_settings
     from skill.web.app import create_app
+    from skill.web.server import serve
 
     if args.db:
         settings = replace(settings, db_path=args.db)
@@ -239,13 +258,17 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     if audio_problem(settings):
         print(f"backcoach serve: {audio_problem(settings)}", file=sys.stderr)
+    if settings.table and _aws_problem():
+        print(f"backcoach serve: ${ENV_TABLE} is set ({settings.table}), so storage is DynamoDB, but "
+              f"{_aws_problem()}. Unset ${ENV_TABLE} to use the local SQLite file instead.", file=sys.stderr)
         return 2
     stores = stores_from_settings(settings)
     from skill.bootstrap import clips_from_settings
 
     clips = clips_from_settings(settings)
     app = create_app(stores, skill_id, verify_signature=verify, verify_timestamp=verify,
-                     upload_service=settings.upload_service, clips=clips)
+                     upload_service=settings.upload_service, clips=clips,
+                     trusted_proxies=settings.trusted_proxies)
     if settings.upload_service:
         import threading
 
@@ -254,7 +277,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     print(f"Back Coach listening on http://{host}:{port}/ (health: /healthz)", flush=True)
     if clips is not None and settings.audio_base_url:
         print(f"audio mode: clips from {settings.clip_dir()} at {settings.audio_base_url}/clips/", flush=True)
-    waitress.serve(app, host=host, port=port, threads=args.threads, ident="backcoach")
+    serve(app, host, port, args.threads)
     return 0
 
 
@@ -288,9 +311,12 @@ def _links(args: argparse.Namespace, command: str) -> tuple[str, str] | None:
 def _build(args: argparse.Namespace) -> int:
     import os
 
-    from skill.cli.build import build
+    from skill.cli.build import arn_problem, build, placeholders_left
 
     arn = args.function_arn or os.environ.get(ENV_FUNCTION_ARN, "")
+    if arn and arn_problem(arn):
+        print(f"backcoach build: {arn_problem(arn)}", file=sys.stderr)
+        return 2
     links = _links(args, "build")
     if links is None:
         return 2
@@ -302,78 +328,28 @@ def _build(args: argparse.Namespace) -> int:
     print(f"uploads zip:   {result.uploads_zip} ({result.uploads_zip_bytes / 1e6:.1f} MB, the upload worker)")
     for path in result.account_linking:
         print(f"account linking request: {path}")
+        left = placeholders_left(path)
+        if left:
+            print(f"warning: {path} still has {', '.join(left)}: fill it before applying it", file=sys.stderr)
     return 0
 
 
-def _deploy(args: argparse.Namespace, settings: Settings) -> int:
-    """`make deploy`: the commands run one by one, each printed first; --dry-run prints them and runs none."""
-    import os
-    import shutil
-    import subprocess
+def _aws_problem() -> str:
+    """What DynamoDB storage lacks on this machine ("" when nothing): botocore's own lookup of a region and of
+    credentials (environment, shared files, SSO, container or instance role), without calling AWS."""
+    import botocore.session
 
-    from skill.cli.build import REPO, build, build_account_linking, build_skill_package
-    from skill.cli.deploy import DeployConfig, Step, deploy, shell_line
-
-    links = _links(args, "deploy")
-    if links is None:
-        return 2
-    config = DeployConfig(
-        out=REPO / "build",  # the template's CodeUris point here
-        stack_name=args.stack_name or os.environ.get(ENV_STACK_NAME, "") or "backcoach",
-        upload_service=args.upload_service or settings.upload_service or "off",
-        skill_id=args.skill_id or "", region=args.region, profile=args.profile,
-        privacy_url=links[0], terms_url=links[1],
-    )
-    if config.upload_service not in ("off", "strava", "fitbit"):
-        print(f"backcoach deploy: {ENV_UPLOAD_SERVICE} must be strava, fitbit or off", file=sys.stderr)
-        return 2
-    missing = [tool for tool in ("sam", "ask") if shutil.which(tool) is None]
-    if missing and not args.dry_run:
-        print(f"backcoach deploy: {' and '.join(missing)} not found: install the AWS SAM CLI and the ASK CLI (see the "
-              "README's Deploy section), or pass --dry-run to see the commands", file=sys.stderr)
-        return 2
-
-    def build_artifacts(config: DeployConfig) -> None:
-        print(f"# build {config.out}/: the Lambda zips, the skill package (no endpoint yet), account linking")
-        if args.dry_run:  # the zips take a while and need the package index; the dry run shows the rest
-            build_skill_package(config.out / "skill-package", "", privacy_url=config.privacy_url,
-                                terms_url=config.terms_url)
-            build_account_linking(config.out / "account-linking")
-        else:
-            build(config.out, "", privacy_url=config.privacy_url, terms_url=config.terms_url)
-
-    def run(step: Step) -> str:
-        print(f"# {step.why}\n{shell_line(step)}", flush=True)
-        if args.dry_run:
-            return DRY_RUN_OUTPUTS.get(step.name, "")
-        reads = step.name in ("find-skill", "stack-outputs")
-        result = subprocess.run(step.argv, cwd=step.cwd, check=not step.may_fail, text=True,
-                                stdout=subprocess.PIPE if reads else None,
-                                stderr=subprocess.DEVNULL if step.may_fail else None)
-        return (result.stdout or "") if result.returncode == 0 else ""
-
+    session = botocore.session.get_session()
+    if not session.get_config_variable("region"):
+        return "no AWS region is configured (set AWS_REGION or AWS_DEFAULT_REGION, or a region in ~/.aws/config)"
     try:
-        result = deploy(config, run, build_artifacts)
-    except subprocess.CalledProcessError as failed:
-        print(f"backcoach deploy: `{' '.join(failed.cmd)}` failed (exit {failed.returncode}); fix that and run "
-              "`make deploy` again: every step is safe to repeat", file=sys.stderr)
-        return 1
-    print(f"\nskill id:     {result.skill_id}")
-    for key, value in sorted(result.outputs.items()):
-        print(f"{key + ':':<17} {value}")
-    print(f"The companion's --url is the SyncApiUrl: backcoach wearable stream --url {result.outputs.get('SyncApiUrl')}"
-          " --code … (the code: \"Alexa, ask back coach to pair my watch\")")
-    for note in result.notes:
-        print(note)
-    if args.dry_run:
-        print("(dry run: nothing was deployed; the values in <…> are what the real run reads back)")
-    return 0
-
-
-DRY_RUN_OUTPUTS = {  # what `backcoach deploy --dry-run` pretends the stack answered
-    "stack-outputs": json.dumps([{"OutputKey": key, "OutputValue": f"<{key}>"}
-                                 for key in ("SkillFunctionArn", "StateTableName", "SyncApiUrl")]),
-}
+        credentials = session.get_credentials()
+    except Exception as e:  # noqa: BLE001 - a broken profile or SSO cache is as good as none, said in its words
+        return f"the AWS credentials cannot be loaded ({e})"
+    if credentials is None:
+        return ("no AWS credentials were found (environment variables, ~/.aws/credentials, an SSO login, or a "
+                "container or instance role)")
+    return ""
 
 
 def _in_process_sync_api(service):

@@ -1,6 +1,15 @@
 """The sync API's rules, independent of the web framework: pairing, token auth, validation, rate limits.
 
 Each call returns (HTTP status, JSON body); the Flask blueprint and the Lambda entry only translate.
+
+Pairing attempts are limited by counters in the pairing store (DynamoDB when deployed), so the limits hold
+across Lambda containers and `backcoach serve` threads alike, in three keys: everyone together, the client
+(the address API Gateway, or the trusted reverse proxy, reports), and the code tried. Everyone's limit is what
+bounds guessing: a code lives 10 minutes, which touch at most 11 one-minute windows, so an attacker with any
+number of addresses gets at most 11 x 30 = 330 tries at a code, a chance of 330 / 10^6 = 0.033% of hitting
+one given live code. The client's limit keeps one address from using all of that, so a single guesser
+cannot lock everyone else out (it takes three addresses at full rate); past it, pairing answers 429 for the rest
+of the minute, never a wrong pairing.
 """
 
 from __future__ import annotations
@@ -13,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from skill.heartrate.pairing import digest
+from skill.heartrate.pairing import PAIRING_TTL_S, digest
 from skill.heartrate.samples import parse_heart_rate
 from skill.storage.pairing import PairingStore
 from skill.storage.samples import SampleStore
@@ -22,6 +31,18 @@ MAX_SAMPLES_PER_BATCH = 600  # ten minutes at one a second
 MAX_BODY_BYTES = 100 * 1024  # room for a full batch (600 samples are about 70 KB)
 _CODE = re.compile(r"\d{6}")
 Reply = tuple[int, dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Limit:
+    """At most `attempts` in each fixed window of `window_s` seconds, per key of one `kind`."""
+
+    kind: str  # "everyone", "client" or "code"
+    attempts: int
+    window_s: int
+
+
+PAIRING_LIMITS = (Limit("everyone", 30, 60), Limit("client", 10, 60), Limit("code", 5, PAIRING_TTL_S))
 
 
 @dataclass
@@ -52,23 +73,37 @@ class SyncService:
     pairing: PairingStore
     samples: SampleStore
     clock: Callable[[], float] = time.time
-    pairing_limit: RateLimiter = field(default_factory=lambda: RateLimiter(per_second=1 / 60, burst=5))
+    pairing_limits: tuple[Limit, ...] = PAIRING_LIMITS
+    # Per device token, in this process: it only slows a paired companion that misbehaves.
     upload_limit: RateLimiter = field(default_factory=lambda: RateLimiter(per_second=2, burst=10))
 
     def pair(self, body: Any, client: str) -> Reply:
-        if not self.pairing_limit.allow(client):
-            return 429, {"error": "too many pairing attempts; wait a minute"}
+        """`client`: the caller's address as API Gateway or the trusted reverse proxy reports it."""
         if not isinstance(body, dict) or not isinstance(body.get("code"), str) or not _CODE.fullmatch(body["code"]):
             return 400, {"error": "expected {\"code\": \"<6 digits>\", \"device\": \"<name>\"}"}
         device = body.get("device", "wearable")
         if not isinstance(device, str) or not 0 < len(device) <= 64:
             return 400, {"error": "device must be a name of 1 to 64 characters"}
+        if self._over_limit(body["code"], client):
+            return 429, {"error": "too many pairing attempts; wait a minute"}
         user = self.pairing.redeem_pairing(digest(body["code"]), int(self.clock()))
         if user is None:
             return 403, {"error": "that pairing code is wrong, expired or already used"}
         token = secrets.token_urlsafe(32)
         self.pairing.save_token(digest(token), user, device, int(self.clock()))
         return 201, {"token": token}
+
+    def _over_limit(self, code: str, client: str) -> bool:
+        """Counts this attempt under each limit (stopping at the first one it exceeds). Keys are hashed: the
+        store keeps no address and no code."""
+        now = int(self.clock())
+        subject = {"everyone": "", "client": client, "code": code}
+        for limit in self.pairing_limits:
+            window_end = (now // limit.window_s + 1) * limit.window_s
+            key = digest(f"pairing-attempt:{limit.kind}:{subject[limit.kind]}")[:32]
+            if self.pairing.count_attempt(key, window_end) > limit.attempts:
+                return True
+        return False
 
     def _user(self, authorization: str | None) -> tuple[str | None, Reply | None]:
         if not authorization or not authorization.startswith("Bearer ") or len(authorization) > 200:

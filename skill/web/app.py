@@ -5,17 +5,18 @@ from __future__ import annotations
 import json
 import logging
 from typing import Any
-from urllib.error import URLError
 
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from skill.web.oscrypto_fix import load_oscrypto
 
 load_oscrypto()
 
+from ask_sdk_webservice_support.verifier import AbstractVerifier, TimestampVerifier  # noqa: E402
 from flask_ask_sdk.skill_adapter import (  # noqa: E402 - needs load_oscrypto() first
     VERIFY_SIGNATURE_APP_CONFIG,
     VERIFY_TIMESTAMP_APP_CONFIG,
@@ -25,12 +26,17 @@ from flask_ask_sdk.skill_adapter import (  # noqa: E402 - needs load_oscrypto() 
 from skill.audio.clips import ClipLibrary, LocalClips  # noqa: E402
 from skill.bootstrap import build_skill, build_sync_service  # noqa: E402
 from skill.content import Content  # noqa: E402
+from skill.settings import ENV_TRUSTED_PROXIES  # noqa: E402
 from skill.storage.stores import Stores  # noqa: E402
 from skill.web.sync import sync_blueprint  # noqa: E402
+from skill.web.verify import CertificateUnavailable, SignatureVerifier  # noqa: E402
 
 log = logging.getLogger("backcoach.web")
 
 MAX_BODY_BYTES = 128 * 1024  # Alexa requests are a few kilobytes
+# Alexa's envelopes and the skill's own session record are about ten levels deep; the SDK's (de)serializer
+# recurses a few frames per level and fails with RecursionError a few hundred levels down.
+MAX_JSON_DEPTH = 32
 SKILL_PATH = "/"
 _SERIALIZER = DefaultSerializer()
 INSECURE_WARNING = "request signature and timestamp verification is OFF: never expose this server to the internet"
@@ -45,11 +51,27 @@ def create_app(
     content: Content | None = None,
     upload_service: str = "",
     clips: ClipLibrary | None = None,
+    signature_verifier: AbstractVerifier | None = None,
+    trusted_proxies: int = 0,
 ) -> Flask:
-    """The web app. Verification can only be turned off explicitly, and then every request says so in the log."""
+    """The web app. Verification can only be turned off explicitly, and then every request says so in the log.
+    `signature_verifier`: the signature check (tests give one with a fake certificate fetch).
+    `trusted_proxies`: how many reverse proxies in front append to X-Forwarded-For; the client address (what
+    pairing attempts are limited by) is the one the outermost of them saw. 0: the header is not believed."""
     app = Flask("backcoach")
-    app.config[VERIFY_SIGNATURE_APP_CONFIG] = verify_signature
-    app.config[VERIFY_TIMESTAMP_APP_CONFIG] = verify_timestamp
+    if trusted_proxies > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted_proxies)  # type: ignore[method-assign]
+    else:
+        _warn_once_if_proxied(app)
+    # The SDK's own RequestVerifier is replaced by SignatureVerifier (timeouts, no ValueError); the SDK's
+    # switches are off and the same checks, in the same order, are passed in as the adapter's verifiers.
+    app.config[VERIFY_SIGNATURE_APP_CONFIG] = False
+    app.config[VERIFY_TIMESTAMP_APP_CONFIG] = False
+    verifiers: list[AbstractVerifier] = []
+    if verify_signature:
+        verifiers.append(signature_verifier or SignatureVerifier())
+    if verify_timestamp:
+        verifiers.append(TimestampVerifier())
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     # flask-ask-sdk logs a full traceback for every request that fails verification, which anyone on the
     # internet can trigger; refusals are logged here in one line instead.
@@ -62,10 +84,11 @@ def create_app(
         from skill.web.clips import clips_blueprint
 
         app.register_blueprint(clips_blueprint(clips.store.directory))
-    skill_adapter = SkillAdapter(skill=skill, skill_id=skill_id, app=app)
+    skill_adapter = SkillAdapter(skill=skill, skill_id=skill_id, verifiers=verifiers, app=app)
     sync = build_sync_service(stores)
     if sync is not None:
         app.register_blueprint(sync_blueprint(sync))
+        app.extensions["backcoach.sync"] = sync
 
     @app.get("/healthz")
     def healthz() -> Response:
@@ -85,7 +108,7 @@ def create_app(
             return skill_adapter.dispatch_request()
         except BadRequest:
             return _error(400, "the request failed signature or timestamp verification")
-        except URLError:
+        except CertificateUnavailable:
             log.warning("signing certificate could not be fetched")
             return _error(400, "the request's signing certificate could not be fetched")
         except InternalServerError:
@@ -103,12 +126,29 @@ def create_app(
     return app
 
 
+def _warn_once_if_proxied(app: Flask) -> None:
+    """Behind a proxy that nobody declared, every client has the proxy's address and shares its pairing limit:
+    say so once, when the first forwarded request arrives."""
+    warned = False
+
+    @app.before_request
+    def check_forwarded() -> None:
+        nonlocal warned
+        if not warned and "X-Forwarded-For" in request.headers:
+            warned = True
+            log.warning("requests arrive through a reverse proxy (X-Forwarded-For) but %s is 0: every client "
+                        "shares the proxy's pairing limit; set it to the number of proxies in front",
+                        ENV_TRUSTED_PROXIES)
+
+
 def _envelope_problem(body: bytes, skill_id: str) -> str:
     """Why `body` cannot be an Alexa request for this skill, or "" when it looks like one."""
     try:
         envelope = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
         return "the body is not valid JSON"
+    if _depth(envelope) > MAX_JSON_DEPTH:
+        return f"the body is nested more than {MAX_JSON_DEPTH} levels deep"
     if not isinstance(envelope, dict) or not isinstance(envelope.get("request"), dict):
         return "the body is not an Alexa request envelope"
     if not isinstance(envelope["request"].get("type"), str):
@@ -125,6 +165,18 @@ def _envelope_problem(body: bytes, skill_id: str) -> str:
     if parsed is None or parsed.request is None or parsed.context is None:
         return "the request envelope is incomplete"
     return ""
+
+
+def _depth(value: Any) -> int:
+    """How deeply `value` nests lists and objects, without recursion (the point is to refuse deep values)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            if level <= MAX_JSON_DEPTH:
+                stack.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
 
 
 def _error(status: int, message: str) -> tuple[Response, int]:

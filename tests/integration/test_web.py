@@ -48,6 +48,7 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         raise URLError("no route to host")
 
     monkeypatch.setattr("ask_sdk_webservice_support.verifier.urlopen", unreachable)
+    monkeypatch.setattr("skill.web.verify.urlopen", unreachable)
     return asked
 
 
