@@ -119,7 +119,7 @@ def test_slot_values_of_every_length_and_class_give_valid_bounded_speech(apps, v
     assert answer.status_code == 200, answer.get_json()
     ssml = answer.get_json()["response"]["outputSpeech"]["ssml"]
     assert check(ssml) == [], ssml[:300]
-    assert len(ssml) < 3000  # an echo is at most MAX_SLOT_CHARS, never the whole value
+    assert len(ssml) < 8000  # within Alexa's limit; an echo is at most MAX_SLOT_CHARS, never the whole value
     assert value not in ssml or len(value) <= MAX_SLOT_CHARS
 
 
