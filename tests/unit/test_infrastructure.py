@@ -157,3 +157,13 @@ def test_the_clip_bucket_is_private_and_the_skill_reaches_only_its_clip_prefix()
     assert objects["s3:GetObject"] == objects["s3:PutObject"] == {"Fn::Sub": "${ClipBucket.Arn}/clips/*"}
     assert objects["s3:ListBucket"] == {"Fn::GetAtt": ["ClipBucket", "Arn"]}  # a missing clip: 404, not 403
     assert set(objects) == {"s3:GetObject", "s3:PutObject", "s3:ListBucket", "polly:SynthesizeSpeech"}
+
+
+def test_every_function_logs_json_to_its_own_group() -> None:
+    """Lambda's JSON log format: the existing log lines (level, logger, message) become searchable fields."""
+    template = load(INFRASTRUCTURE / "template.yaml")
+    functions = {name: r for name, r in template["Resources"].items() if r["Type"] == "AWS::Serverless::Function"}
+    assert len(functions) >= 3
+    for name, resource in functions.items():
+        logging = resource["Properties"]["LoggingConfig"]
+        assert logging["LogFormat"] == "JSON" and "Ref" in logging["LogGroup"], name
