@@ -35,8 +35,12 @@ $(APL_READY): $(APL)/package.json $(APL)/package-lock.json
 	npm ci --prefix $(APL) --no-audit --no-fund --loglevel=error
 	touch $(APL_READY)
 
+# At a terminal: a conversation (add --audio to the command for the audio mode). Without one: the scripted
+# circuit in speech mode, then the same circuit as one audio stream.
 demo: $(READY)
-	@if [ -t 0 ]; then $(BIN)/backcoach chat; else $(BIN)/backcoach chat --demo; fi
+	@if [ -t 0 ]; then $(BIN)/backcoach chat; \
+	else $(BIN)/backcoach chat --demo && echo && echo "--- the audio mode: one stream from one sentence ---" && \
+		$(BIN)/backcoach chat --demo --audio; fi
 
 test: $(READY) $(APL_READY)
 	$(BIN)/ruff check .
