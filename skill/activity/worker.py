@@ -126,6 +126,12 @@ def needs_relink(job: UploadJob) -> bool:
     return job.status == FAILED and job.result.startswith(RELINK)
 
 
+def told_relink(job: UploadJob) -> UploadJob | None:
+    """The job marked as told (the person heard that they must link the account again), or None if it needs no
+    telling: a marked job no longer counts for `needs_relink`, so the person hears it once."""
+    return replace(job, result="told: " + job.result) if needs_relink(job) else None
+
+
 def summary(jobs: Iterable[UploadJob]) -> dict[str, int]:
     """How many jobs ended in each status (what a worker logs and returns; never ids or tokens)."""
     counts: dict[str, int] = {}

@@ -29,6 +29,7 @@ from skill.engine.coach import Coach
 from skill.engine.coaching import ADOPT
 from skill.engine.commands import Cmd, Command, Outcome
 from skill.engine.effects import (
+    RelinkTold,
     RemindersCancelled,
     RemindersRequested,
     Unpaired,
@@ -82,8 +83,9 @@ class TurnRunner:
                 return self.coach.storage_unavailable()
         record = self.zones.refreshed(handler_input, record, now)  # before `stored`: never written just for it
         stored = record
+        relink = self._relink_due(handler_input, command, record)
         record = self._hand_over_token(handler_input, command, record)
-        command = self._with_context(handler_input, command, record, now)
+        command = replace(self._with_context(handler_input, command, record, now), relink=relink)
         outcome = self._apply(handler_input, command, self.coach.handle(record.workout, command, now))
         new_record = recorded(self.coach, record, outcome, now)
         if new_record != stored or unsaved:
@@ -166,6 +168,20 @@ class TurnRunner:
             log.error("shared record read failed user=%s error=%s", user_key(handler_input), type(e).__name__)
             return None
 
+    def _relink_due(self, handler_input: HandlerInput, command: Command, record: PersonRecord) -> str:
+        """The service whose link must be renewed: an upload failed for an account linked before its API moved
+        (Fitbit to Google's Health API). Looked for only at the start of a session with uploads on record."""
+        if not (command.new_session and record.settings.uploads_pending and command.name is Cmd.LAUNCH):
+            return ""
+        from skill.activity.worker import needs_relink
+
+        try:
+            jobs = self.stores.uploads.uploads(person_key(handler_input))
+        except Exception as e:  # noqa: BLE001 - said at a later session instead
+            log.error("upload jobs not read user=%s error=%s", user_key(handler_input), type(e).__name__)
+            return ""
+        return next((job.service for job in jobs if needs_relink(job)), "")
+
     def _hand_over_token(self, handler_input: HandlerInput, command: Command, record: PersonRecord) -> PersonRecord:
         """At the start of a session, hands the fresh access token Alexa sent to the person's uploads still
         waiting (an old token may have expired); when none is left, the record stops asking."""
@@ -193,6 +209,13 @@ class TurnRunner:
             try:
                 if isinstance(effect, WorkoutFinished | WorkoutAbandoned):
                     self._log_workout(person, effect, command.coaching.steps, command.zone)
+                elif isinstance(effect, RelinkTold):
+                    from skill.activity.worker import told_relink
+
+                    for job in self.stores.uploads.uploads(person):
+                        told = told_relink(job)
+                        if told is not None:  # said once: the job keeps its reason, marked as told
+                            self.stores.uploads.save_upload(told)
                 elif isinstance(effect, Unpaired) and self.stores.pairing is not None:
                     self.stores.pairing.revoke(person)
                 elif isinstance(effect, UploadRequested):

@@ -69,6 +69,15 @@ def history(coach: Coach, state: State, command: Command, now_ms: int) -> Outcom
     return keep(coach, state, "history", speech, back=True)
 
 
+def relink_notice(coach: Coach, state: State, command: Command, now_ms: int) -> Outcome:
+    """Said once, on opening the skill: uploads to a service stopped because its link must be renewed; a card in
+    the Alexa app shows where."""
+    from skill.engine.effects import RelinkTold
+
+    outcome = keep(coach, state, "relink", [say("relink", service=command.relink)], back=True)
+    return replace(outcome, card="link_account", effects=(RelinkTold(),))
+
+
 def uploads_unavailable(coach: Coach, state: State, command: Command, now_ms: int) -> Outcome:
     return keep(coach, state, "uploads_unavailable", [say("uploads_unavailable")], back=True)
 

@@ -76,6 +76,7 @@ class Command:
     known_equipment: tuple[str, ...] = ()  # what they said they have, for the full session
     week_count: int = 0  # workouts finished this week before this one
     letter: str = ""  # EXPLAIN: "how do I do the Y"
+    relink: str = ""  # LAUNCH: an upload service whose account must be linked again ("" when none)
     equipment_asked: bool = False  # the coach asked what equipment the person has (once, before a full session)
     # Coaching over weeks: what the record holds (every command), whose voice it is, and what a request carried.
     coaching: Coaching = field(default_factory=Coaching)

@@ -48,6 +48,11 @@ class ExercisesTaught:
 
 
 @dataclass(frozen=True)
+class RelinkTold:
+    """The person heard that their account must be linked again (uploads failed for the old link)."""
+
+
+@dataclass(frozen=True)
 class PairingIssued:
     """A pairing code was spoken: the person has (or is about to have) a watch."""
 
@@ -154,7 +159,8 @@ class PermissionExplained:
     """How to grant the reminders permission has been said once."""
 
 
-Effect = (WorkoutFinished | WorkoutAbandoned | SettingChanged | EquipmentChanged | ExercisesTaught | PairingIssued
+Effect = (WorkoutFinished | WorkoutAbandoned | SettingChanged | EquipmentChanged | ExercisesTaught | RelinkTold
+          | PairingIssued
           | Unpaired | UploadRequested
           | OfferMade | OfferClosed | StepChanged | StepDeclined | MoveEasy | MissedWeekTold | ProfileAdopted
           | AdoptOffered | RemindersRequested | RemindersCancelled | RemindersSaved | PermissionExplained)

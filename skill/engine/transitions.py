@@ -58,6 +58,10 @@ def same_workout_under_way(coach: Coach, state: State, command: Command, now_ms:
     return index > 0 or state.phase in (DOING, PAUSED)
 
 
+def relink_due(coach: Coach, state: State, command: Command, now_ms: int) -> bool:
+    return bool(command.relink)
+
+
 def equipment_unknown(coach: Coach, state: State, command: Command, now_ms: int) -> bool:
     """A workout built from the person's equipment, which they have not told the coach yet: ask, once."""
     wanted = workout.chosen_workout(coach, command)
@@ -108,6 +112,7 @@ def _workout_command(*rows: Row) -> tuple[Row, ...]:
 
 TABLE: dict[Cmd, tuple[Row, ...]] = {
     Cmd.LAUNCH: (
+        Row(ANY, account.relink_notice, relink_due),
         Row(frozenset({NONE}), profiles.offer_adopt, first_visit_of_a_voice),
         Row(frozenset({NONE, FINISHED}), answers.welcome),
         Row(ANY, workout.offer_resume, stale),

@@ -122,6 +122,7 @@ HISTORY_NONE = "You haven't done a workout with me yet. The plan is {days} days 
 WHEN = {0: "today", 1: "yesterday"}
 WHEN_DAYS = "{days} days ago"
 SERVICE_NAMES = {"strava": "Strava", "fitbit": "Fitbit"}
+RELINK = "Your {service} uploads have stopped: please link {service} again in the Alexa app. I've sent a card."
 UPLOAD_OFFER = "Shall I send this workout to {service}?"
 UPLOAD_OFFER_REPROMPT = "Shall I send this workout to {service}? Say yes or no."
 UPLOAD_QUEUED = "Sending it to {service}. It will show up there in a few minutes."

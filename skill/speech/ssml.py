@@ -113,6 +113,7 @@ class Speech(AnswerSpeech):
             "goodbye": lambda a: _t(p.GOODBYE),
             "no_workout": lambda a: _t(p.NO_WORKOUT),
             "no_exercises": lambda a: _t(p.NO_EXERCISES),
+            "relink": lambda a: _t(p.RELINK, service=_service(a)),
             "upload_offer": lambda a: _t(p.UPLOAD_OFFER, service=_service(a)),
             "upload_offer_reprompt": lambda a: _t(p.UPLOAD_OFFER_REPROMPT, service=_service(a)),
             "upload_queued": lambda a: _t(p.UPLOAD_QUEUED, service=_service(a)),
