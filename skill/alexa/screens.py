@@ -21,6 +21,7 @@ from skill.engine.script import Prompt
 from skill.engine.state import PAUSED, WorkoutState
 from skill.speech import prompts as p
 from skill.speech.ssml import Speech
+from skill.speech.words import capital
 
 FOREVER_MS = 86_400_000  # the last panel stays up until the next response replaces the document
 # The screen's clock starts when the document is shown, a moment before the voice starts: held back by this much,
@@ -143,7 +144,7 @@ def detail(step: Step) -> str:
         parts.append(p.SCREEN_SET.format(set=step.set, sets=step.sets))
     template = p.SCREEN_PART.get(step.part_kind)
     if template:
-        parts.append(_capital(template.format(label=step.part_label)))
+        parts.append(capital(template.format(label=step.part_label)))
     return " · ".join(parts)
 
 
@@ -188,6 +189,3 @@ def done_lines(active_ms: int, sets: int, heart: Sequence[int]) -> list[str]:
         lines.append(p.SCREEN_HEART.format(average=round(sum(heart) / len(heart)), peak=max(heart)))
     return lines
 
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]

@@ -24,7 +24,7 @@ from skill.alexa.requests import (
 )
 from skill.alexa.zones import Zones
 from skill.engine.bookkeeping import recorded
-from skill.engine.calendar import DEFAULT_ZONE, week_start_ms
+from skill.engine.calendar import DEFAULT_ZONE
 from skill.engine.coach import Coach
 from skill.engine.coaching import ADOPT
 from skill.engine.commands import Cmd, Command, Outcome
@@ -124,7 +124,7 @@ class TurnRunner:
     def _with_context(self, handler_input: HandlerInput, command: Command, record: PersonRecord, now: int) -> Command:
         """Adds what the record says, a pairing code to speak, the recent heart rate for rests, whose voice it is,
         and the upload service."""
-        command = replace(self._from_record(command, record, now), person=bool(person_id(handler_input)))
+        command = replace(self._from_record(command, record), person=bool(person_id(handler_input)))
         offer = record.coaching.offer
         if command.name is Cmd.YES and offer is not None and offer.kind == ADOPT:
             command = replace(command, shared=self._shared(handler_input))
@@ -133,16 +133,13 @@ class TurnRunner:
         return self._from_services(handler_input, command, record, now)
 
     @staticmethod
-    def _from_record(command: Command, record: PersonRecord, now: int) -> Command:
-        """What the person's record tells the engine: tempo, what was taught, equipment, the week so far."""
-        week = week_start_ms(now, record.local_zone)
-        command = replace(
+    def _from_record(command: Command, record: PersonRecord) -> Command:
+        """What the person's record tells the engine: their zone, tempo, lessons taught, equipment, history."""
+        return replace(
             command, zone=record.local_zone, tempo=record.settings.tempo, taught=record.taught,
-            first_ever=not record.history,
-            known_equipment=record.settings.equipment, equipment_asked=record.settings.equipment_asked,
-            week_count=sum(1 for h in record.history if h.status == FINISHED and h.finished_at_ms >= week),
+            first_ever=not record.history, known_equipment=record.settings.equipment,
+            equipment_asked=record.settings.equipment_asked, history=record.history, coaching=record.coaching,
         )
-        return replace(command, history=record.history, coaching=record.coaching)
 
     def _from_services(self, handler_input: HandlerInput, command: Command, record: PersonRecord, now: int) -> Command:
         pairing, heart = self.stores.pairing, self.stores.samples
@@ -301,7 +298,7 @@ class TurnRunner:
                 except Exception as e:  # noqa: BLE001
                     log.error("conflict not resolved user=%s error=%s", who, type(e).__name__)
                     return unsaved(outcome), new_record, True
-                command = self._from_record(command, record, now)  # the fresh record's tempo, week, lessons
+                command = self._from_record(command, record)  # the fresh record's tempo, week, lessons
                 outcome = self._apply(handler_input, command, self.coach.handle(record.workout, command, now))
                 new_record = recorded(self.coach, record, outcome, now)
                 if new_record == record:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from functools import cache
 from pathlib import Path
@@ -26,6 +27,9 @@ def load_content(directory: Path = CONTENT_DIR) -> Content:
     workouts = [
         build(Workout, raw, f"{WORKOUTS_FILE}: workout") for raw in _items(directory, WORKOUTS_FILE, "workout")
     ]
+    numbered = tuple(ex.id for ex in sorted(exercises, key=lambda ex: ex.number) if ex.in_article_list)
+    workouts = [dataclasses.replace(w, from_exercises=numbered) if w.from_numbered_exercises else w
+                for w in workouts]
     guide = build(Guide, _read(directory, GUIDE_FILE), f"{GUIDE_FILE}: guide")
     content = Content(
         exercises={e.id: e for e in exercises},

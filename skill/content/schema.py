@@ -101,6 +101,9 @@ class Workout:
     minutes: int = 0
     move: tuple[WorkoutMove, ...] = ()
     max_exercises: int = 0
+    # Built from the exercises the person has equipment for, in their numbered order (filled in by the loader
+    # from each exercise's `number`, so the data never spells the list out).
+    from_numbered_exercises: bool = False
     from_exercises: tuple[str, ...] = ()
     default: bool = False  # the workout "start my back workout" means
 

@@ -6,13 +6,14 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from skill.engine.answers import keep
-from skill.engine.calendar import days_between, week_start_ms
+from skill.engine.calendar import days_between, week_of
 from skill.engine.commands import Command, Outcome
 from skill.engine.effects import PairingIssued, SettingChanged, Unpaired, UploadRequested
 from skill.engine.record import FINISHED as DONE_STATUS
 from skill.engine.rest import max_heart_rate, recovery_threshold
 from skill.engine.script import say
 from skill.engine.state import DECLINED, QUEUED, WorkoutState
+from skill.engine.weeks import finished_in
 
 if TYPE_CHECKING:
     from skill.engine.coach import Coach
@@ -56,8 +57,7 @@ def set_age(coach: Coach, state: State, command: Command, now_ms: int) -> Outcom
 def history(coach: Coach, state: State, command: Command, now_ms: int) -> Outcome:
     """Workouts finished this week (Monday to now, on the person's calendar) against the article's plan, and the
     last one done."""
-    week_start = week_start_ms(now_ms, command.zone)
-    this_week = [h for h in command.history if h.status == DONE_STATUS and h.finished_at_ms >= week_start]
+    this_week = finished_in(command.history, week_of(now_ms, command.zone), command.zone)
     plan_days = coach.content.default_workout.days_per_week
     last = command.history[-1] if command.history else None
     if last is None:

@@ -74,7 +74,6 @@ class Command:
     taught: tuple[str, ...] = ()  # exercises already taught in full: their key cue is enough
     first_ever: bool = False  # no workout done yet: the first one starts with a word on pain
     known_equipment: tuple[str, ...] = ()  # what they said they have, for the full session
-    week_count: int = 0  # workouts finished this week before this one
     letter: str = ""  # EXPLAIN: "how do I do the Y"
     relink: str = ""  # LAUNCH: an upload service whose account must be linked again ("" when none)
     equipment_asked: bool = False  # the coach asked what equipment the person has (once, before a full session)

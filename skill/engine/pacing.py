@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from skill.engine.calendar import week_of
 from skill.engine.commands import Command, Outcome
 from skill.engine.effects import Effect, ExercisesTaught, WorkoutFinished
 from skill.engine.plan import REST, Plan
@@ -13,6 +14,7 @@ from skill.engine.script import Prompt, say
 from skill.engine.state import OFFERED, PLAYING, Segment, WorkoutState
 from skill.engine.steps import ends_set, step_prompts, tail
 from skill.engine.views import where
+from skill.engine.weeks import finished_in
 
 if TYPE_CHECKING:
     from skill.engine.coach import Coach
@@ -35,11 +37,12 @@ def play(
     i = index
     tails: dict[int, list[Prompt]] = {}  # the closing words measured after each step, sent as measured
     done_ms = sum(d.duration_ms for d in state.done)
+    week_count = len(finished_in(command.history, week_of(now_ms, command.zone), command.zone))
 
     def closing_after(j: int) -> list[Prompt]:
         if j not in tails:
             minutes = round((done_ms + cost.seconds * 1000) / 60_000)
-            tails[j] = tail(plan, j, offer_to, minutes=minutes, week_count=command.week_count)
+            tails[j] = tail(plan, j, offer_to, minutes=minutes, week_count=week_count)
         return tails[j]
 
     while i < len(plan.steps):

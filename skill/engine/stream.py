@@ -20,7 +20,7 @@ from skill.engine.plan import MOVE, REST, Plan, build_plan
 from skill.engine.rest import Vitals, decide_rest
 from skill.engine.script import Prompt, say
 from skill.engine.state import DOING, FINISHED, PAUSED, Done, WorkoutState
-from skill.engine.workout import abandoned, chosen_workout
+from skill.engine.workout import abandoned, chosen_equipment, chosen_workout
 
 if TYPE_CHECKING:
     from skill.engine.coach import Coach
@@ -62,7 +62,7 @@ def current(coach: Coach, state: WorkoutState) -> tuple[Plan, Track]:
 def begin(coach: Coach, state: State, command: Command, now_ms: int) -> Streamed:
     """"Start my back workout": the same workout under way goes on where it was; anything else starts afresh."""
     workout_id = chosen_workout(coach, command)
-    equipment = command.equipment if coach.content.workouts[workout_id].from_exercises else ()
+    equipment = chosen_equipment(coach, command, workout_id)
     if (state is not None and state.phase != FINISHED and coach.plan(state) is not None
             and (state.workout, state.equipment) == (workout_id, equipment) and coach.position(state) > 0):
         return resume(coach, state, now_ms)

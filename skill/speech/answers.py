@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from skill.speech import prompts as p
-from skill.speech.words import number_words, prescription_words, reps_words
+from skill.speech.words import capital, escape, join, number_words, prescription_words, reps_words
 
 if TYPE_CHECKING:
     from skill.content.schema import Content
@@ -68,19 +68,3 @@ class AnswerSpeech:
         elif ex.prescription is not None:
             parts.append(prescription_words(ex))
         return escape(" ".join(parts))
-
-
-def escape(text: str) -> str:
-    from html import escape as html_escape
-
-    return html_escape(text, quote=False)
-
-
-def capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def join(items: list[str]) -> str:
-    if not items:
-        return ""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

@@ -14,7 +14,8 @@ Render = Callable[[dict[str, Any]], str]
 
 
 def renderers(speech: Speech) -> dict[str, Render]:
-    from skill.speech.ssml import _capital, _join, _t, number_words
+    from skill.speech.ssml import _t
+    from skill.speech.words import capital, join, number_words
 
     content = speech.content
     steps = content.guide.progressions()
@@ -43,12 +44,12 @@ def renderers(speech: Speech) -> dict[str, Render]:
     def week(a: dict[str, Any]) -> str:
         done, target, left = a["done"], a["target"], a["left"]
         if left == 0:
-            out = _t(p.WEEK_DONE, done=_capital(words(done)), target=words(target))
+            out = _t(p.WEEK_DONE, done=capital(words(done)), target=words(target))
             return out + (" " + _t(p.STREAK, weeks=words(a["streak"] + 1)) if a["streak"] else "")
         out = (_t(p.WEEK_NONE, left=words(left)) if done == 0
-               else _t(p.WEEK_SOME, done=_capital(words(done)), target=words(target), left=words(left)))
+               else _t(p.WEEK_SOME, done=capital(words(done)), target=words(target), left=words(left)))
         if a["possible"] and a["days"]:
-            out += " " + _t(p.WEEK_DAYS, days=_join(list(a["days"])))
+            out += " " + _t(p.WEEK_DAYS, days=join(list(a["days"])))
         elif not a["possible"]:
             out += " " + _t(p.WEEK_SHORT, target=words(target))
         if a["streak"] and a["possible"]:
@@ -61,7 +62,7 @@ def renderers(speech: Speech) -> dict[str, Render]:
 
     def missed(a: dict[str, Any]) -> str:
         if a["last"]:
-            return _t(p.MISSED_LAST_WEEK, count=_capital(words(a["count"])) if a["count"] else "None",
+            return _t(p.MISSED_LAST_WEEK, count=capital(words(a["count"])) if a["count"] else "None",
                       target=words(a["target"]))
         return _t(p.MISSED_A_WHILE)
 
@@ -73,7 +74,7 @@ def renderers(speech: Speech) -> dict[str, Render]:
     def adopted(a: dict[str, Any]) -> str:
         if not a["count"]:
             return _t(p.ADOPTED_NONE)
-        return _t(p.ADOPTED, count=_capital(words(a["count"])), workouts="workout" if a["count"] == 1 else "workouts")
+        return _t(p.ADOPTED, count=capital(words(a["count"])), workouts="workout" if a["count"] == 1 else "workouts")
 
     def days(a: dict[str, Any]) -> str:
         return p.REMINDER_DAYS.get(a["days"], p.REMINDER_DAYS["weekdays"])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from html import escape as _html_escape
 from typing import Any
 
 from skill.content.schema import Content, Exercise
@@ -18,7 +17,7 @@ from skill.speech.timing import (
     estimate_seconds,
     silence,
 )
-from skill.speech.words import number_words, reps_words, spoken_numbers
+from skill.speech.words import capital, escape, join, number_words, reps_words, spoken_numbers
 
 # Alexa: output speech must stay under 8,000 characters (FACTS.md). The engine packs fragments; the
 # <speak> wrapper is added afterwards, so the budget leaves room for it.
@@ -185,9 +184,9 @@ class Speech(AnswerSpeech):
     # -- renderers -----------------------------------------------------------------------------------
 
     def _intro(self, a: dict[str, Any]) -> str:
-        moves = _join([self._name(m) for m in a["moves"]])
+        moves = join([self._name(m) for m in a["moves"]])
         if a.get("brief"):  # a returning person knows the moves: the workout's name and off we go
-            return _capital(_t(p.INTRO_BRIEF, rounds=number_words(a["rounds"]))) if a["rounds"] > 1 else _t(
+            return capital(_t(p.INTRO_BRIEF, rounds=number_words(a["rounds"]))) if a["rounds"] > 1 else _t(
                 p.INTRO_BRIEF_SETS, workout=self._workout_name(a["workout"]))
         template = p.INTRO_ROUNDS if a["rounds"] > 1 else p.INTRO_SETS
         return _t(template, workout=self._workout_name(a["workout"]), moves=moves, count=number_words(len(a["moves"])),
@@ -195,11 +194,11 @@ class Speech(AnswerSpeech):
 
     def _exercise(self, a: dict[str, Any]) -> str:
         at = a["at"]
-        parts = [_capital(self._name(at.name)) + "."]
+        parts = [capital(self._name(at.name)) + "."]
         if at.sets > 1:
             parts.append(_plain(p.SETS, **spoken_numbers({"set": at.set, "sets": at.sets})))
         if at.round == 1:  # a later round repeats the same reps: the name is enough
-            parts.append(_capital(reps_words(at.reps_min, at.reps_max) + p.PER_PART[at.part_kind]) + ".")
+            parts.append(capital(reps_words(at.reps_min, at.reps_max) + p.PER_PART[at.part_kind]) + ".")
         return escape(" ".join(parts))
 
     def _cue(self, a: dict[str, Any]) -> str:
@@ -218,7 +217,7 @@ class Speech(AnswerSpeech):
     def _part(self, a: dict[str, Any]) -> str:
         """The side or grip; a switch gets a short beat to change hands or grip before the count."""
         template = (p.PART_SWITCH if a["switch"] else p.PART_FIRST)[a["kind"]]
-        said = escape(_capital(_plain(template, label=a["label"])))
+        said = escape(capital(_plain(template, label=a["label"])))
         return said + silence(SWITCH_SECONDS) if a["switch"] else said
 
     def _count(self, a: dict[str, Any]) -> str:
@@ -305,7 +304,7 @@ class Speech(AnswerSpeech):
             head = _t(p.STATUS_SINGLE_ROUND, workout=workout, doing=doing, label=self.label(at))
             left = _t(p.STATUS_LEFT_SINGLE, moves_left=number_words(at.moves_left),
                       moves=_moves(at.moves_left))
-        return head + " " + _capital(left)
+        return head + " " + capital(left)
 
     def _unknown(self, a: dict[str, Any]) -> str:
         names = [self._name(n) for n in a["suggestions"]]
@@ -331,9 +330,6 @@ def part_label(name: str, part_kind: str, label: str) -> str:
     return _plain(template, name=name, label=label) if template else name
 
 
-def escape(text: str) -> str:
-    """&, < and > as entities (xml.sax.saxutils would do the same but pulls in urllib at import)."""
-    return _html_escape(text, quote=False)
 
 
 def _plain(template: str, **values: Any) -> str:
@@ -345,12 +341,8 @@ def _t(template: str, **values: Any) -> str:
     return escape(template.format(**values))
 
 
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
-def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _moves(n: int) -> str:

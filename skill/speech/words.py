@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import escape as html_escape
 from typing import Any
 
 from skill.content.schema import Exercise
@@ -51,3 +52,19 @@ def number_words(n: int) -> str:
 def spoken_numbers(values: dict[str, Any]) -> dict[str, Any]:
     """The same values with every whole number as words, for templates that speak content numbers."""
     return {k: number_words(v) if isinstance(v, int) and not isinstance(v, bool) else v for k, v in values.items()}
+
+
+def escape(text: str) -> str:
+    """&, < and > as entities (xml.sax.saxutils would do the same but pulls in urllib at import)."""
+    return html_escape(text, quote=False)
+
+
+def capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def join(items: list[str]) -> str:
+    """'a, b and c'."""
+    if not items:
+        return ""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

@@ -59,7 +59,7 @@ def figures(speech: Speech, outcomes: list[Outcome]) -> dict[str, float]:
 @pytest.fixture(scope="module")
 def report(content: Content, speech: Speech, coach: Coach) -> dict[str, dict[str, float]]:
     first = figures(speech, circuit(coach, Command(Cmd.START, first_ever=True)))
-    returning = figures(speech, circuit(coach, Command(Cmd.START, taught=CIRCUIT, week_count=2)))
+    returning = figures(speech, circuit(coach, Command(Cmd.START, taught=CIRCUIT)))
     found = {"first_time": first, "returning": returning, "article_minutes": content.default_workout.minutes}
     FIGURES.parent.mkdir(exist_ok=True)
     FIGURES.write_text(json.dumps(found, indent=2) + "\n", encoding="utf-8")
