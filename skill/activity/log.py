@@ -6,7 +6,7 @@ never runs backwards (each set starts no earlier than the one before it ended) a
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from skill.engine.calendar import DEFAULT_ZONE
@@ -33,6 +33,9 @@ class LoggedSet:
     step: str = ""  # the progression the move was done with (pause reps...), "" as first taught
 
 
+SET_FIELDS = fields(LoggedSet)
+
+
 @dataclass(frozen=True)
 class WorkoutLog:
     workout: str
@@ -50,9 +53,10 @@ class WorkoutLog:
         return sum(s.duration_ms for s in self.sets)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        # Shallow, field by field: `asdict` deep-copies every value, and a log has a hundred sets.
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
         data["equipment"] = list(self.equipment)
-        data["sets"] = [asdict(s) for s in self.sets]
+        data["sets"] = [{f.name: getattr(s, f.name) for f in SET_FIELDS} for s in self.sets]
         return data
 
 

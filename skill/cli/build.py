@@ -44,6 +44,7 @@ LINKING_PLACEHOLDERS = {"${CLIENT_ID}": "BACKCOACH_LINK_CLIENT_ID", "${CLIENT_SE
 # Not needed on Lambda: the local chat and the web endpoint (their dependencies are not in the zip).
 LEFT_OUT = ("skill/cli", "skill/web")
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # every zip entry gets the same time, so equal inputs give equal bytes
+ZIP_LEVEL = 9  # the smallest deflate: the package has a 3 MB budget (issue 18)
 # A Lambda function's ARN (any partition), optionally with a version or alias: what the manifest's endpoint needs.
 FUNCTION_ARN = re.compile(r"arn:aws(-[a-z]+)*:lambda:[a-z]{2}(-[a-z]+)+-\d:\d{12}:function:[A-Za-z0-9_-]{1,64}"
                           r"(:(\$LATEST|[A-Za-z0-9_-]{1,128}))?")
@@ -291,7 +292,7 @@ def write_zip(folder: Path, target: Path) -> tuple[int, int]:
     equal bytes. Returns the unzipped size and the number of files."""
     target.parent.mkdir(parents=True, exist_ok=True)
     unzipped = files = 0
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as archive:
         for path in sorted(_all_files(folder), key=lambda p: p.relative_to(folder).as_posix()):
             info = zipfile.ZipInfo(path.relative_to(folder).as_posix(), date_time=FIXED_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
@@ -299,7 +300,7 @@ def write_zip(folder: Path, target: Path) -> tuple[int, int]:
             data = path.read_bytes()
             unzipped += len(data)
             files += 1
-            archive.writestr(info, data)
+            archive.writestr(info, data, compresslevel=ZIP_LEVEL)  # a ZipInfo ignores the archive's level
     return unzipped, files
 
 

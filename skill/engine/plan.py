@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from skill.content.schema import Content, Exercise, Workout
@@ -47,6 +47,12 @@ class Plan:
     equipment: tuple[str, ...]
     exercises: tuple[str, ...]
     steps: tuple[Step, ...]
+    # Each step's place by id, built once with the plan (hashing a whole plan to find it again cost a fifth
+    # of a warm turn).
+    _by_id: dict[str, int] = field(init=False, compare=False, repr=False, hash=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {step.id: i for i, step in enumerate(self.steps)})
 
     @property
     def rounds(self) -> int:
@@ -54,15 +60,10 @@ class Plan:
 
     def index(self, step_id: str) -> int | None:
         """Where the step `step_id` is in this plan; None when the plan has no such step."""
-        return _id_index(self).get(step_id)
+        return self._by_id.get(step_id)
 
     def move_count(self) -> int:
         return sum(1 for s in self.steps if s.kind == MOVE)
-
-
-@cache
-def _id_index(plan: Plan) -> dict[str, int]:
-    return {step.id: i for i, step in enumerate(plan.steps)}
 
 
 def available(exercise: Exercise, equipment: tuple[str, ...]) -> bool:

@@ -11,8 +11,9 @@ from typing import Any
 class Prompt:
     key: str
     params: dict[str, Any] = field(default_factory=dict)
-    # The speech layer's rendering, kept so a prompt measured for packing is not rendered again to be sent.
-    rendered: str | None = field(default=None, compare=False, repr=False)
+    # The speech layer's rendering and its cost, kept so a prompt measured for packing is not rendered again to
+    # be sent.
+    rendered: tuple[str, Cost] | None = field(default=None, compare=False, repr=False)
 
 
 def say(key: str, **params: Any) -> Prompt:

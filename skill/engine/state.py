@@ -6,7 +6,7 @@ same move after a content edit that adds or removes others.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 # ready:    about to do the step at the position (nothing under way)
@@ -66,7 +66,8 @@ class WorkoutState:
     offset_ms: int = 0
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        # Field by field, not `asdict`: it deep-copies every nested value, a tenth of a warm turn.
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
         data["equipment"] = list(self.equipment)
         data["timeline"] = [[s.step, s.start_ms, s.duration_ms] for s in self.timeline]
         data["done"] = [[d.step, d.start_ms, d.duration_ms] for d in self.done]

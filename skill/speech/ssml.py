@@ -30,6 +30,8 @@ BUDGET = Budget(max_chars=MAX_SSML_CHARS - 1 - len(SPEAK_OPEN) - len(SPEAK_CLOSE
 ALLOWED_TAGS = {"speak", "break", "p", "s", "say-as"}
 
 
+MEMO_SIZE = 4096  # renderings kept across turns: every step of every workout at a few tempos fits
+
 SWITCH_SECONDS = 1.5  # the beat to change arms or grip
 HOLD_SECONDS = 2.0  # a pause rep's hold
 LOWER_SECONDS = 3.0  # a slow lowering
@@ -41,6 +43,7 @@ class Speech(AnswerSpeech):
     def __init__(self, content: Content) -> None:
         self.content = content
         self.renders = 0  # how many prompts were rendered (benchmarks check: once per prompt per turn)
+        self._memo: dict[tuple[Any, ...], tuple[str, Cost]] = {}
         self._render: dict[str, Callable[[dict[str, Any]], str]] = {
             "intro": self._intro,
             "round": lambda a: _t(p.ROUND, **spoken_numbers(a)),
@@ -138,11 +141,24 @@ class Speech(AnswerSpeech):
         return " ".join(self.piece(prompt) for prompt in prompts)
 
     def piece(self, prompt: Prompt) -> str:
-        """One prompt's SSML, rendered once: the engine measures a prompt before it is sent, and the text is kept
-        on the prompt (a value made for this turn) so sending it costs no second rendering."""
+        return self._rendered(prompt)[0]
+
+    def _rendered(self, prompt: Prompt) -> tuple[str, Cost]:
+        """One prompt's SSML and cost, rendered once: the engine measures a prompt before it is sent, so both are
+        kept on the prompt (a value made for this turn), and sending it costs no second rendering. Prompts with
+        the same values (the same set of the same move, at the same tempo) share one rendering across turns."""
         if prompt.rendered is None:
-            object.__setattr__(prompt, "rendered", self._render[prompt.key](prompt.params))
-            self.renders += 1
+            key = _memo_key(prompt)
+            done = self._memo.get(key) if key is not None else None
+            if done is None:
+                text = self._render[prompt.key](prompt.params)
+                self.renders += 1
+                done = (text, Cost(len(text), estimate_seconds(text)))
+                if key is not None:
+                    if len(self._memo) >= MEMO_SIZE:
+                        self._memo.clear()  # a bound, not an eviction policy: the working set is a few hundred
+                    self._memo[key] = done
+            object.__setattr__(prompt, "rendered", done)
         return prompt.rendered
 
     def ssml(self, prompts: Sequence[Prompt]) -> str:
@@ -155,8 +171,13 @@ class Speech(AnswerSpeech):
         return "\n".join(unescape(self.piece(prompt)) for prompt in prompts)
 
     def measure(self, prompts: Sequence[Prompt]) -> Cost:
-        text = self.fragment(prompts)
-        return Cost(len(text) + (1 if text else 0), estimate_seconds(text))
+        """The cost of `fragment(prompts)` (plus the space before the next), summed from each prompt's own: the
+        pieces are joined by spaces, so their words and breaks add up."""
+        chars, seconds = len(prompts) - 1 if prompts else 0, 0.0
+        for prompt in prompts:
+            cost = self._rendered(prompt)[1]
+            chars, seconds = chars + cost.chars, seconds + cost.seconds
+        return Cost(chars + (1 if chars else 0), seconds)
 
     def label(self, at: Where) -> str:
         """How a position is named in speech, e.g. 'band pull apart, underhand grip'."""
@@ -375,3 +396,14 @@ def check(ssml: str) -> list[str]:
 def _service(values: dict[str, Any]) -> str:
     """A service's spoken name ('Strava' for 'strava')."""
     return p.SERVICE_NAMES.get(values["service"], values["service"])
+
+
+def _memo_key(prompt: Prompt) -> tuple[Any, ...] | None:
+    """What decides a prompt's rendering, as a dictionary key (with each value's type: 1 and True render
+    differently); None when a value cannot be a key (a list), and the prompt is rendered on its own."""
+    key = (prompt.key, *sorted((name, type(value), value) for name, value in prompt.params.items()))
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key

@@ -172,7 +172,7 @@ def test_the_zip_answers_a_launch_request_in_a_fresh_interpreter(built, tmp_path
 
 def test_a_cold_start_builds_one_session_and_one_client_and_no_resource(built, tmp_path: Path, table: Any) -> None:
     """The structural part of the cold-start figure in `make bench` (which counts the same way)."""
-    from benchmarks.run import COLD_LAMBDA
+    from benchmarks.cold import COLD_LAMBDA
 
     task = unpack(built.lambda_zip, tmp_path / "task")
     result = run_unzipped(task, COLD_LAMBDA, json.dumps(event("launch")), tmp_path, "count")
