@@ -10,15 +10,11 @@ from __future__ import annotations
 import json
 import logging
 from functools import cache
-from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
-from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 
-from skill.activity.log import build_log
-from skill.alexa import screens
 from skill.alexa.requests import person_key, request_time_ms
 from skill.alexa.turns import RECORD, TurnRunner
 from skill.engine.commands import Cmd, Command, Outcome
@@ -29,6 +25,9 @@ from skill.engine.record import PersonRecord
 from skill.engine.state import FINISHED, PAUSED, PLAYING, WorkoutState
 from skill.speech import prompts as p
 from skill.speech.ssml import Speech
+
+if TYPE_CHECKING:  # the screen's modules load on the first device with a screen, never on a speaker's turn
+    from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 
 log = logging.getLogger("backcoach.screen")
 
@@ -43,6 +42,8 @@ EVENTS: dict[str, Cmd] = {"pause": Cmd.PAUSE, "resume": Cmd.RESUME, "next": Cmd.
 @cache
 def document(name: str) -> dict[str, Any]:
     """An APL document, as shipped beside the content (skill/content/apl/NAME.json)."""
+    from importlib import resources
+
     text = resources.files("skill.content").joinpath("apl", f"{name}.json").read_text(encoding="utf-8")
     return json.loads(text)
 
@@ -88,6 +89,8 @@ class Screens:
 
     def screen(self, handler_input: HandlerInput, outcome: Outcome) -> tuple[str, dict[str, Any]]:
         """The document an outcome shows and its data source."""
+        from skill.alexa import screens
+
         now = request_time_ms(handler_input)
         keys = {prompt.key for prompt in outcome.speech}
         state = outcome.state
@@ -122,6 +125,8 @@ class Screens:
         return PersonRecord.from_dict(data, self.content)[0] if data else PersonRecord()
 
     def _week(self, handler_input: HandlerInput, now: int) -> dict[str, Any]:
+        from skill.alexa import screens
+
         record = self._record(handler_input)
         days = self.content.default_workout.days_per_week
         last = record.history[-1] if record.history else None
@@ -132,6 +137,9 @@ class Screens:
         return screens.summary(p.SCREEN_THIS_WEEK, [line], screens.week(record.history, now, days, record.local_zone))
 
     def _done(self, handler_input: HandlerInput, plan: Plan, state: WorkoutState, now: int) -> dict[str, Any]:
+        from skill.activity.log import build_log
+        from skill.alexa import screens
+
         record = self._record(handler_input)
         workout_log = build_log(plan, state, LOGGED_FINISHED)
         active = workout_log.active_ms if workout_log else 0
@@ -159,4 +167,6 @@ def _finishes(outcome: Outcome) -> bool:
 
 
 def render(name: str, data: dict[str, Any]) -> RenderDocumentDirective:
+    from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
+
     return RenderDocumentDirective(token=f"{TOKEN}.{name}", document=document(name), datasources={"coach": data})

@@ -11,7 +11,6 @@ from dataclasses import replace
 
 from ask_sdk_core.handler_input import HandlerInput
 
-from skill.activity.log import build_log
 from skill.alexa.requests import (
     access_token,
     alexa_api,
@@ -258,6 +257,8 @@ class TurnRunner:
 
     def _log_workout(self, person: str, effect: WorkoutFinished | WorkoutAbandoned,
                      steps: dict[str, str] | None = None, zone: str = DEFAULT_ZONE) -> None:
+        from skill.activity.log import build_log  # here: only a finished or abandoned workout needs it
+
         plan = self.coach.plan(effect.state)
         status = FINISHED if isinstance(effect, WorkoutFinished) else ABANDONED
         workout_log = build_log(plan, effect.state, status, steps, zone) if plan is not None else None

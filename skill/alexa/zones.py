@@ -5,8 +5,8 @@ Why the record and not an in-process cache: Lambda containers come and go and a 
 of them, so a per-container cache would rarely hold their zone; the record is read every session anyway, keeps
 the last zone known for when a read fails, and needs no write of its own (a zone read rides along with the next
 write the turn makes anyway, such as a finished workout). So: at most one read of the settings API per session
-(none while the record's zone is under a day old and from this device), never a write just for it. Requests
-without a session (AudioPlayer events) never read: they count on the record's zone.
+(none while the record's zone is under a day old and from this device, nor for someone new saying hello), never
+a write just for it. Requests without a session (AudioPlayer events) never read: they count on the record's zone.
 """
 
 from __future__ import annotations
@@ -60,6 +60,10 @@ class Zones:
         envelope = handler_input.request_envelope
         device = device_id(handler_input)
         if envelope.session is None or not device:
+            return record
+        if record.workout is None and not record.history and envelope.request.object_type == "LaunchRequest":
+            # Someone new saying hello: their calendar has nothing to count yet, and the welcome should not wait
+            # on a network call it does not use. The next turn of the session reads the zone.
             return record
         session = handler_input.attributes_manager.session_attributes
         seen, mine = record.zone, device_hash(device)

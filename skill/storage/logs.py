@@ -6,10 +6,12 @@ A log is a JSON document keyed by the person (hashed id) and the workout's start
 from __future__ import annotations
 
 import json
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from skill.storage.dynamo import client, from_item, value
-from skill.storage.sqlite import Database
+
+if TYPE_CHECKING:  # SQLite is the local store: a deployed function never imports sqlite3
+    from skill.storage.sqlite import Database
 
 BATCH_GET = 100  # DynamoDB's BatchGetItem limit
 

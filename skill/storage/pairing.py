@@ -6,10 +6,12 @@ is unique among live codes, so redeeming it can only pair the person it was issu
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from skill.storage.dynamo import client, conditional_failed, from_item, to_item, value
-from skill.storage.sqlite import Database
+
+if TYPE_CHECKING:  # SQLite is the local store: a deployed function never imports sqlite3
+    from skill.storage.sqlite import Database
 
 
 class PairingStore(Protocol):

@@ -8,11 +8,13 @@ succeeds only if the stored record is at `version - 1` (absent, for version 1); 
 from __future__ import annotations
 
 import json
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from skill.storage import StaleWriteError
 from skill.storage.dynamo import client, conditional_failed, from_item, plain, to_item
-from skill.storage.sqlite import Database
+
+if TYPE_CHECKING:  # SQLite is the local store: a deployed function never imports sqlite3
+    from skill.storage.sqlite import Database
 
 VERSION = "version"
 

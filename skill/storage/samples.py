@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from skill.storage.dynamo import client, value
-from skill.storage.sqlite import Database
+
+if TYPE_CHECKING:  # SQLite is the local store: a deployed function never imports sqlite3
+    from skill.storage.sqlite import Database
 
 SAMPLE_TTL_S = 30 * 24 * 3600
 BATCH = 25  # DynamoDB's BatchWriteItem limit

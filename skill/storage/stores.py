@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from skill.storage.logs import DynamoLogStore, LogStore, SQLiteLogStore
 from skill.storage.pairing import DynamoPairingStore, PairingStore, SQLitePairingStore
 from skill.storage.records import DynamoRecordStore, RecordStore, SQLiteRecordStore
 from skill.storage.samples import DynamoSampleStore, SampleStore, SQLiteSampleStore
-from skill.storage.sqlite import MEMORY, Database
 from skill.storage.uploads import DynamoUploadQueue, SQLiteUploadQueue, UploadQueue
+
+if TYPE_CHECKING:
+    from skill.storage.sqlite import Database
 
 
 @dataclass
@@ -43,9 +46,11 @@ def dynamo_stores(table: str, samples_table: str = "") -> Stores:
     )
 
 
-def sqlite_stores(db_path: str | Path = MEMORY) -> Stores:
+def sqlite_stores(db_path: str | Path = ":memory:") -> Stores:
     """The person's record in `db_path`; logs, uploads, pairing and heart rate in a file beside it (the layout
     of earlier releases, so a local store carries over)."""
+    from skill.storage.sqlite import MEMORY, Database  # here: a deployed function never imports sqlite3
+
     main = Database(db_path)
     activity = Database(MEMORY if str(db_path) == MEMORY else activity_db_path(Path(db_path)))
     return Stores(

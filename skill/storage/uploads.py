@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from skill.storage.dynamo import client, conditional_failed, from_item, to_item, value
-from skill.storage.sqlite import Database
+
+if TYPE_CHECKING:  # SQLite is the local store: a deployed function never imports sqlite3
+    from skill.storage.sqlite import Database
 
 PENDING, DONE, FAILED = "pending", "done", "failed"
 # How a pending job's result starts when only a fresh access token can help: a refresh makes it due at once.

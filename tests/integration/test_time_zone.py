@@ -137,6 +137,7 @@ def test_a_zone_alone_is_never_written(settings_api: tuple[Settings, str], store
     state, endpoint = settings_api
     chat = _chat(store, content, nlu, endpoint)
     assert not chat.say("open back coach").ends_session
+    assert state.calls == []  # someone new saying hello: the welcome does not wait on the settings API
     chat.say("what did I do last time")
     chat.say("how am I doing this week")
     assert state.calls == [ZONE_PATH]  # once for the session
