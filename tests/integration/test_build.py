@@ -195,3 +195,23 @@ def test_the_upload_worker_zip_imports_in_a_fresh_interpreter(built, tmp_path: P
     result = run_unzipped(task, UPLOAD_ENTRY, "", tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
+
+
+NO_ZONE_DATABASE = """
+import importlib.util, sys, zoneinfo
+sys.path[:0] = sys.argv[1:3]
+zoneinfo.reset_tzpath([])  # as on Lambda's Amazon Linux 2023 runtimes: no /usr/share/zoneinfo
+assert importlib.util.find_spec("tzdata") is None  # and no tzdata package in the zip
+from skill.engine import calendar
+sunday_2330_in_los_angeles = 1795419000000
+print(calendar.local_date(sunday_2330_in_los_angeles, "America/Los_Angeles").isoformat(),
+      calendar.utc_offset_seconds(sunday_2330_in_los_angeles, "Europe/Berlin"))
+"""
+
+
+@pytest.mark.parametrize("package", ["lambda_zip", "uploads_zip"])
+def test_both_zips_count_in_the_persons_zone_without_a_zone_database(built, tmp_path: Path, package: str) -> None:
+    task = unpack(getattr(built, package), tmp_path / "task")
+    result = run_unzipped(task, NO_ZONE_DATABASE, "", tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["2026-11-22", "3600"]  # Sunday in Los Angeles; Berlin an hour ahead of UTC

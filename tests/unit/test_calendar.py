@@ -5,14 +5,16 @@ daylight-saving changes; the record's zone, the reminder's local start, the scre
 from __future__ import annotations
 
 import argparse
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pytest
 
 from skill.alexa import screens
 from skill.alexa.reminders_api import reminder_body
-from skill.cli import local_zone
+from skill.cli import local_zone, zone_rules
+from skill.engine import calendar
 from skill.engine.calendar import (
     days_between,
     known_zone,
@@ -95,3 +97,40 @@ def test_the_chat_uses_this_machines_zone_or_the_one_asked_for(monkeypatch: pyte
         local_zone.zone_argument("PST")  # an abbreviation, not an IANA name
     zones = local_zone.chat_zones(LA)
     assert zones.source("", "", "local-echo") == LA and zones.max_age_ms == 0
+
+
+class NoTimeZoneDatabase(ZoneInfo):
+    """ZoneInfo as on Lambda's Amazon Linux 2023 runtimes: no /usr/share/zoneinfo, no tzdata package."""
+
+    def __new__(cls, key: str) -> ZoneInfo:  # type: ignore[misc]
+        raise ZoneInfoNotFoundError(f"No time zone found with key {key}")
+
+
+@pytest.fixture
+def no_zone_database(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(calendar, "ZoneInfo", NoTimeZoneDatabase)
+    calendar.zone_info.cache_clear()
+    yield
+    calendar.zone_info.cache_clear()
+
+
+@pytest.mark.parametrize("zone", [LA, "Europe/Berlin", "Asia/Kolkata", "Australia/Sydney", "Pacific/Chatham"])
+def test_without_a_zone_database_the_shipped_rules_give_each_zones_local_time(no_zone_database, zone: str) -> None:
+    real = ZoneInfo(zone)
+    assert calendar.known_zone(zone)
+    for instant in (datetime(2026, 1, 15, 12, tzinfo=UTC), datetime(2026, 7, 15, 12, tzinfo=UTC),
+                    datetime(2026, 11, 22, 23, 30, tzinfo=real)):  # winter, summer, and the Sunday night
+        ms = int(instant.timestamp() * 1000)
+        assert calendar.utc_offset_seconds(ms, zone) == int(instant.astimezone(real).utcoffset().total_seconds())
+        assert calendar.local_date(ms, zone) == instant.astimezone(real).date()
+
+
+def test_without_a_zone_database_a_sunday_night_in_los_angeles_is_still_sunday(no_zone_database) -> None:
+    assert calendar.local_date(SUNDAY_NIGHT, LA).isoformat() == "2026-11-22"
+    assert not calendar.known_zone("Mars/Olympus_Mons") and calendar.zone_info("Mars/Olympus_Mons") is UTC
+
+
+def test_the_shipped_zone_rules_are_the_pinned_tzdatas() -> None:
+    shipped = (Path(calendar.__file__).parents[1] / "content" / calendar.ZONE_RULES_FILE).read_text(encoding="utf-8")
+    assert shipped == zone_rules.rules_text(), "run: python -m skill.cli.zone_rules"
+    assert calendar.zone_rules()[LA] == "PST8PDT,M3.2.0,M11.1.0"
