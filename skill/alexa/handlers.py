@@ -15,7 +15,7 @@ from ask_sdk_model.ui import AskForPermissionsConsentCard, LinkAccountCard, Simp
 from skill.alexa.apl import Screens, is_touch, touch_command
 from skill.alexa.requests import number_slot, slot, time_slot, user_key
 from skill.alexa.turns import TurnRunner
-from skill.content.lookup import find_equipment, find_exercise, find_workout
+from skill.content.lookup import find_equipment, find_exercise, find_letter, find_workout
 from skill.content.schema import Content
 from skill.engine.commands import Cmd, Command, Outcome
 from skill.speech import prompts
@@ -56,7 +56,6 @@ SIMPLE_INTENTS: dict[str, Cmd] = {
     "PainIntent": Cmd.PAIN,
     "StopRemindersIntent": Cmd.STOP_REMINDING,
 }
-LETTER_WORDS = {"i": "I", "eye": "I", "y": "Y", "why": "Y", "t": "T", "tee": "T", "tea": "T"}
 EXERCISE_INTENTS: dict[str, Cmd] = {
     "MoveEasyIntent": Cmd.EASY, "MakeItEasierIntent": Cmd.EASIER, "MakeItHarderIntent": Cmd.HARDER,
     "CantDoIntent": Cmd.CANT_DO, "MusclesIntent": Cmd.MUSCLES,
@@ -147,7 +146,7 @@ def _explain_command(content: Content) -> Callable[[HandlerInput], Command]:
         letter = slot(handler_input, "LETTER")
         said = (letter.resolved_id or letter.spoken).upper()
         if not said and not value.resolved_id:  # "how do I do the Y" heard as an exercise named "Y"
-            said = LETTER_WORDS.get(value.spoken.lower().removesuffix(" position"), "")
+            said = find_letter(content, value.spoken)
         letters = {ex.id: ex for ex in content.exercises.values() if said and said in ex.letters}
         if letters:  # "how do I do the Y": the move with that letter, and that letter's cue
             return Command(Cmd.EXPLAIN, exercise=next(iter(letters)), letter=said)

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from skill.content.lookup import exercise_names, normalize
+from skill.content.lookup import exercise_names, letters_said, normalize
 from skill.content.schema import Content
 
 LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
@@ -26,7 +26,7 @@ def _value(value_id: str, names: list[str]) -> dict[str, Any]:
 
 
 def slot_types(content: Content) -> list[dict[str, Any]]:
-    """EXERCISE, WORKOUT and EQUIPMENT, with ids the skill resolves back to content."""
+    """EXERCISE, WORKOUT, EQUIPMENT and IYT_LETTER, with ids the skill resolves back to content."""
     exercises = [
         _value(ex.id, [ex.spoken_name, *exercise_names(ex)]) for ex in content.exercises.values()
     ]
@@ -36,6 +36,8 @@ def slot_types(content: Content) -> list[dict[str, Any]]:
         {"name": "EXERCISE", "values": exercises},
         {"name": "WORKOUT", "values": workouts},
         {"name": "EQUIPMENT", "values": equipment},
+        {"name": "IYT_LETTER", "values": [{"id": letter, "name": {"value": letter, "synonyms": said[1:]}}
+                                          for letter, said in letters_said(content).items()]},
     ]
 
 

@@ -40,6 +40,7 @@ def load_content(directory: Path = CONTENT_DIR) -> Content:
     _check_guide(guide)
     _check_ladders(guide, content)
     _check_workouts(workouts, content)
+    _check_letter_words(guide, exercises)
     return content
 
 
@@ -145,6 +146,15 @@ def _check_guide(guide: Guide) -> None:
     for field, name in names:
         if any(c in name for c in "()[]{}/0123456789"):
             raise ContentError(f"{GUIDE_FILE}: guide: field '{field}': {name!r}: no parentheses or digits in a name")
+
+
+def _check_letter_words(guide: Guide, exercises: list[Exercise]) -> None:
+    letters = {letter for ex in exercises for letter in ex.letters}
+    for letter, words in guide.letter_words.items():
+        if letter not in letters:
+            raise ContentError(f"{GUIDE_FILE}: letter_words: field '{letter}': no exercise has that letter")
+        if not words or not all(words):
+            raise ContentError(f"{GUIDE_FILE}: letter_words: field '{letter}': expected one or more words")
 
 
 def _check_ladders(guide: Guide, content: Content) -> None:

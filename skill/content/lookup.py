@@ -70,6 +70,22 @@ def find_workout(content: Content, text: str) -> Workout | None:
     return content.workouts.get(workout_id) if workout_id else None
 
 
+def letters_said(content: Content) -> dict[str, list[str]]:
+    """What a person may say for each letter of the I-Y-T, in the order the moves teach them: the letter, its
+    words from the guide, and "<letter> position"."""
+    letters = dict.fromkeys(letter for ex in content.exercises.values() for letter in ex.letters)
+    return {letter: [letter, *content.guide.letter_words.get(letter, ()), f"{letter} position"]
+            for letter in letters}
+
+
+def find_letter(content: Content, text: str) -> str:
+    """The letter meant by 'why' or 'the T position' ("" for none): "how do I do the Y" may reach the skill
+    with the letter heard as an exercise's name."""
+    wanted = normalize(text)
+    return next((letter for letter, said in letters_said(content).items()
+                 if wanted in (normalize(s) for s in said)), "")
+
+
 def find_equipment(content: Content, text: str) -> str | None:
     """The equipment id for a word such as 'resistance band' or 'weights', or None."""
     return _equipment_index(content).get(normalize(text))

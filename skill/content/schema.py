@@ -137,6 +137,7 @@ class Guide:
     equipment: dict[str, tuple[str, ...]]
     ladder: tuple[Ladder, ...] = ()
     sessions_to_progress: int = 3
+    letter_words: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)  # "why" for the Y
 
     @property
     def spoken_lines(self) -> tuple[str, ...]:

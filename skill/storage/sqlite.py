@@ -23,6 +23,8 @@ class Database:
     def __init__(self, path: str | Path = MEMORY) -> None:
         self.path = str(path)
         self._lock = threading.RLock()
+        if self.path != MEMORY and Path(path).is_dir():
+            raise StorageError(f"{self.path} is a folder, not a database file; give a file name (e.g. coach.sqlite3)")
         try:
             if self.path != MEMORY:
                 Path(path).parent.mkdir(parents=True, exist_ok=True)

@@ -79,6 +79,8 @@ def test_a_db_that_is_not_a_database_or_cannot_be_opened_is_a_sentence(tmp_path:
     assert code == 1 and str(db) in said and "Traceback" not in said
     if kind == "unopenable" and command[0] != "chat":
         assert "No workout logged yet" in said  # export and upload create nothing, so they open nothing
+    elif kind == "directory":
+        assert "is a folder, not a database file" in said
     else:
         assert "not a Back Coach database" in said or "cannot be opened" in said
 

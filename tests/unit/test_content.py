@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from skill.content import ContentError, load_content, voice
-from skill.content.lookup import closest_exercises, find_equipment, find_exercise, find_workout
+from skill.content.lookup import closest_exercises, find_equipment, find_exercise, find_letter, find_workout
 from skill.content.schema import Content
 from skill.engine.script import say
 from skill.speech import prompts
@@ -235,6 +235,9 @@ def test_names_and_synonyms_find_their_exercise(content: Content) -> None:
     assert closest_exercises(content, "bentover rows")[0].id == "bentover_dumbbell_row"
     assert find_workout(content, "full back workout").id == "full_session"
     assert find_equipment(content, "resistance band") == "band"
+    # A letter of the I-Y-T heard as a word: "how do I do the why?"
+    assert [find_letter(content, said) for said in ("why", "Tea", "eye", "Y position", "t", "wye")] == \
+        ["Y", "T", "I", "Y", "T", ""]
 
 
 # -- a broken file is refused, naming file, item and field ---------------------------------------------------

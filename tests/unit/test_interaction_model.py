@@ -28,7 +28,7 @@ def test_every_locale_has_the_invocation_name_and_the_content_slot_types(content
         assert language["invocationName"] == "back coach"
         assert language["types"][: len(expected)] == expected
         # Types the source model defines itself (not from the content) follow, unchanged.
-        assert [t["name"] for t in language["types"][len(expected):]] == ["REMINDER_DAYS", "IYT_LETTER"]
+        assert [t["name"] for t in language["types"][len(expected):]] == ["REMINDER_DAYS"]
 
 
 def test_exercise_slot_values_cover_every_name_of_every_exercise(content: Content) -> None:
