@@ -104,6 +104,9 @@ def build_upload_worker(stores: Stores, uploader_for: UploaderFor | None = None)
     return UploadWorker(stores.uploads, stores.logs, stores.samples, uploader_for or uploaders())
 
 
+log = logging.getLogger("backcoach.lambda")
+
+
 class Lazy:
     """A Lambda handler built on its first event (settings, stores, the handler), then reused, so importing
     the entry module costs nothing and a misconfiguration is reported by the first invocation."""
@@ -132,10 +135,40 @@ def _skill(settings: Settings) -> LambdaHandler:
                         upload_service=settings.upload_service, clips=clips_from_settings(settings))
 
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        event, refusal = _readable(event)
+        if refusal is not None:
+            return refusal
         envelope = skill.serializer.deserialize(payload=json.dumps(event), obj_type="ask_sdk_model.RequestEnvelope")
         return skill.serializer.serialize(skill.invoke(request_envelope=envelope, context=context))
 
     return handler
+
+
+def _readable(event: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The event as the SDK may read it (it recurses, and fails a few hundred levels down), and None; or, for an
+    event it must not read, the answer to give instead. Session attributes nested too deep are dropped: they
+    are only the session's copy of the record, and the stored one is read instead. An event deep anywhere else
+    gets a short apology (after a SessionEndedRequest, an empty answer)."""
+    from skill.alexa.requests import MAX_JSON_DEPTH, json_depth
+
+    if json_depth(event) <= MAX_JSON_DEPTH:
+        return event, None
+    session = event.get("session")
+    if isinstance(session, dict) and json_depth(session.get("attributes")) > MAX_JSON_DEPTH - 2:
+        log.warning("dropped the session attributes: nested more than %d levels deep", MAX_JSON_DEPTH)
+        event = {**event, "session": {**session, "attributes": {}}}
+        if json_depth(event) <= MAX_JSON_DEPTH:
+            return event, None
+    log.warning("refused a request nested more than %d levels deep", MAX_JSON_DEPTH)
+    request = event.get("request")
+    if isinstance(request, dict) and request.get("type") == "SessionEndedRequest":
+        return event, {"version": "1.0", "response": {}}
+    from skill.speech.prompts import APOLOGY, APOLOGY_REPROMPT
+
+    return event, {"version": "1.0", "response": {
+        "outputSpeech": {"type": "PlainText", "text": APOLOGY},
+        "reprompt": {"outputSpeech": {"type": "PlainText", "text": APOLOGY_REPROMPT}},
+        "shouldEndSession": False}}
 
 
 def _sync(settings: Settings) -> LambdaHandler:

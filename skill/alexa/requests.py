@@ -162,3 +162,21 @@ def time_slot(handler_input: HandlerInput, name: str) -> int | None:
     if pm or (not am and 1 <= hour <= 4):
         hour += 12
     return hour * 60 + minute
+
+
+# Alexa's envelopes and the skill's own session record are about ten levels deep; the SDK's (de)serializer
+# recurses a few frames per level and fails with RecursionError a few hundred levels down.
+MAX_JSON_DEPTH = 32
+
+
+def json_depth(value: Any) -> int:
+    """How deeply `value` nests lists and objects (counted up to just past MAX_JSON_DEPTH), without recursion:
+    the point is to refuse deep values before anything recursive reads them."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            if level <= MAX_JSON_DEPTH:
+                stack.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest

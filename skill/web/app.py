@@ -25,6 +25,7 @@ from flask_ask_sdk.skill_adapter import (  # noqa: E402 - needs load_oscrypto() 
     SkillAdapter,
 )
 
+from skill.alexa.requests import MAX_JSON_DEPTH, json_depth  # noqa: E402
 from skill.audio.clips import ClipLibrary, LocalClips  # noqa: E402
 from skill.bootstrap import build_skill, build_sync_service  # noqa: E402
 from skill.content import Content  # noqa: E402
@@ -36,9 +37,6 @@ from skill.web.verify import CertificateUnavailable, SignatureVerifier  # noqa: 
 log = logging.getLogger("backcoach.web")
 
 MAX_BODY_BYTES = 128 * 1024  # Alexa requests are a few kilobytes
-# Alexa's envelopes and the skill's own session record are about ten levels deep; the SDK's (de)serializer
-# recurses a few frames per level and fails with RecursionError a few hundred levels down.
-MAX_JSON_DEPTH = 32
 SKILL_PATH = "/"
 _SERIALIZER = DefaultSerializer()
 INSECURE_WARNING_EVERY_S = 60.0
@@ -176,7 +174,7 @@ def _envelope_problem(body: bytes, skill_id: str) -> tuple[str, RequestEnvelope 
         envelope = json.loads(text)
     except (UnicodeDecodeError, ValueError, RecursionError):
         return "the body is not valid JSON", None
-    if _depth(envelope) > MAX_JSON_DEPTH:
+    if json_depth(envelope) > MAX_JSON_DEPTH:
         return f"the body is nested more than {MAX_JSON_DEPTH} levels deep", None
     if not isinstance(envelope, dict) or not isinstance(envelope.get("request"), dict):
         return "the body is not an Alexa request envelope", None
@@ -194,18 +192,6 @@ def _envelope_problem(body: bytes, skill_id: str) -> tuple[str, RequestEnvelope 
     if parsed is None or parsed.request is None or parsed.context is None:
         return "the request envelope is incomplete", None
     return "", parsed
-
-
-def _depth(value: Any) -> int:
-    """How deeply `value` nests lists and objects, without recursion (the point is to refuse deep values)."""
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        item, level = stack.pop()
-        if isinstance(item, dict | list):
-            deepest = max(deepest, level)
-            if level <= MAX_JSON_DEPTH:
-                stack.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
-    return deepest
 
 
 def _error(status: int, message: str) -> tuple[Response, int]:

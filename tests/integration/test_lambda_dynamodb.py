@@ -18,7 +18,7 @@ from skill.engine.commands import Cmd, Command
 from skill.engine.state import FINISHED, WorkoutState
 from skill.speech import prompts
 from skill.speech.timing import estimate_seconds
-from tests.integration.conftest import REPO, DynamoCalls, LambdaEcho
+from tests.integration.conftest import REPO, DynamoCalls, FakeLambdaContext, LambdaEcho, event
 
 T = 1_795_000_000.0
 LATER = 10 * 86_400 * 1000  # ms: long after everything was heard
@@ -208,3 +208,36 @@ def test_throttles_are_retried_without_the_person_noticing(lambda_app, table, ca
         at = heard_by(response, at)
     assert echo.attributes["unsaved"] is False
     assert stored_state(table, "throttled") == echo.state
+
+
+def _nest(depth: int) -> Any:
+    value: Any = {}
+    for _ in range(depth):
+        value = {"a": value}
+    return value
+
+
+def test_session_attributes_nested_too_deep_are_dropped_and_the_stored_place_is_used(
+        lambda_app, calls: DynamoCalls, caplog: pytest.LogCaptureFixture) -> None:
+    echo = LambdaEcho(lambda_app)
+    echo.send("start_workout", T)
+    place = echo.state
+    echo.attributes = {"record": _nest(5000)}  # the SDK's reader would fail with RecursionError
+    calls.reset()
+    with caplog.at_level("WARNING", logger="backcoach.lambda"):
+        answer = echo.send("status", T + 20)
+    assert "dropped the session attributes" in caplog.text
+    assert calls.counts.get("GetItem") == 1  # the stored record instead of the session's copy
+    assert answer["response"]["outputSpeech"]["ssml"] and echo.state is not None
+    assert echo.state.workout == place.workout and echo.state.started_at_ms == place.started_at_ms
+
+
+@pytest.mark.parametrize(("name", "spoken"), [("help", True), ("session_ended_user", False)])
+def test_a_request_nested_too_deep_elsewhere_gets_an_apology_and_changes_nothing(
+        lambda_app, calls: DynamoCalls, name: str, spoken: bool) -> None:
+    body = event(name, at=T, user="alex", device="kitchen", session_id="s-deep", new=True, attributes={})
+    body["request"]["deep"] = _nest(5000)
+    answer = lambda_app.handler(body, FakeLambdaContext())
+    assert ("outputSpeech" in answer["response"]) is spoken and calls.counts == {}
+    if spoken:
+        assert answer["response"]["outputSpeech"]["text"] == prompts.APOLOGY
