@@ -141,8 +141,11 @@ def table(r: dict[str, Any]) -> str:
         ("DynamoDB requests per PlaybackNearlyFinished", ", ".join(
             f"{n} {call}" for call, n in sorted(audio["dynamodb_calls_per_turn"].items())) or "none",
          "1 GetItem, 1 PutItem", ""),
-        ("Renders per prompt (SSML renders / distinct prompts, one circuit)",
+        ("Renders per prompt (SSML renders / distinct prompts measured or sent, one circuit)",
          f"{renders['per_prompt']:.2f} ({renders['prompts_rendered']} / {renders['prompts']})", "1", ""),
+        ("  most renders of one prompt's values", str(renders["most_renders_of_one_value"]), "1", ""),
+        ("  the same circuit for a second person (renderings shared across turns)",
+         f"{renders['again_per_prompt']:.2f} ({renders['again_rendered']} / {renders['again_prompts']})", "", ""),
         ("Renders per prompt sent (measured while packing, then sent)",
          f"{renders['per_prompt_sent']:.2f} ({renders['prompts_rendered']} / {renders['prompts_sent']})", "", ""),
         ("DynamoDB requests per turn / per workout", f"{s['requests_per_turn']:.2f} / {s['requests_per_workout']:.1f}",

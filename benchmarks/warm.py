@@ -58,39 +58,58 @@ def warm_turns(dynamo: Dynamo, circuits: int) -> dict[str, Any]:
 
 
 def renders_per_prompt() -> dict[str, Any]:
-    """How often each prompt is rendered to SSML in a turn, over one circuit: every render of a prompt (to
-    measure it or to send it) against the prompts sent. 1.0 means each prompt is rendered once."""
+    """How often prompts are rendered to SSML, over two circuits of two people: every render (to measure a
+    prompt or to send it) against the distinct prompts measured or sent, and against the prompts sent. 1.0 in
+    the first circuit would mean each prompt is rendered once; prompts with the same values share one rendering,
+    within a circuit and across circuits, so both are lower. `most_renders_of_one_value` is 1 when no prompt's
+    values were ever rendered twice."""
     from skill.bootstrap import build_skill
     from skill.speech.ssml import Speech
     from skill.storage.stores import sqlite_stores
 
-    counts = Counter()
-    original_init, original_ssml = Speech.__init__, Speech.ssml
-    seen: dict[int, Any] = {}  # each prompt's params by id (kept alive, so an id is never reused)
+    counts: Counter[str] = Counter()
+    original_init, original_ssml, original_rendered = Speech.__init__, Speech.ssml, Speech._rendered
+    seen: dict[int, Any] = {}  # each prompt by id (kept alive, so an id is never reused)
 
-    def counted(render: Any) -> Any:
+    values: Counter[str] = Counter()  # renders of each prompt's values (key and parameters)
+
+    def counted(key: str, render: Any) -> Any:
         def wrapper(params: Any) -> Any:
             counts["rendered"] += 1
-            seen[id(params)] = params
+            values[key + repr(sorted(params.items()))] += 1
             return render(params)
 
         return wrapper
 
     def init(self: Any, *args: Any, **kwargs: Any) -> None:
         original_init(self, *args, **kwargs)
-        self._render = {key: counted(render) for key, render in self._render.items()}
+        self._render = {key: counted(key, render) for key, render in self._render.items()}
+
+    def rendered(self: Any, prompt: Any) -> Any:
+        if id(prompt) not in seen:
+            seen[id(prompt)] = prompt
+            counts["prompts"] += 1
+        return original_rendered(self, prompt)
 
     def ssml(self: Any, prompts: Any) -> str:
         counts["sent"] += len(prompts)
         return original_ssml(self, prompts)
 
-    Speech.__init__, Speech.ssml = init, ssml  # type: ignore[method-assign]
+    Speech.__init__, Speech.ssml, Speech._rendered = init, ssml, rendered  # type: ignore[method-assign]
     try:
-        turns = circuit(lambda_handler(build_skill(sqlite_stores())), "renders")
+        handler = lambda_handler(build_skill(sqlite_stores()))
+        turns = circuit(handler, "renders")
+        first = dict(counts)
+        counts.clear()
+        circuit(handler, "renders-again")
     finally:
-        Speech.__init__, Speech.ssml = original_init, original_ssml  # type: ignore[method-assign]
+        Speech.__init__, Speech.ssml, Speech._rendered = (  # type: ignore[method-assign]
+            original_init, original_ssml, original_rendered)
     # per_prompt: renders per distinct prompt (1.0: none rendered twice); per_prompt_sent: renders per prompt sent
     # (above 1 by the closing words and the step that did not fit, measured while packing and never sent).
-    return {"turns": len(turns), "prompts_sent": counts["sent"], "prompts_rendered": counts["rendered"],
-            "prompts": len(seen), "per_prompt": counts["rendered"] / len(seen),
-            "per_prompt_sent": counts["rendered"] / counts["sent"]}
+    return {"turns": len(turns), "prompts_sent": first["sent"], "prompts_rendered": first["rendered"],
+            "prompts": first["prompts"], "per_prompt": first["rendered"] / first["prompts"],
+            "per_prompt_sent": first["rendered"] / first["sent"],
+            "again_rendered": counts["rendered"], "again_prompts": counts["prompts"],
+            "again_per_prompt": counts["rendered"] / counts["prompts"],
+            "most_renders_of_one_value": max(values.values())}

@@ -105,6 +105,8 @@ def build_upload_worker(stores: Stores, uploader_for: UploaderFor | None = None)
 
 
 log = logging.getLogger("backcoach.lambda")
+# Requests whose answer may carry no speech (besides SessionEndedRequest).
+SPEECHLESS = ("AudioPlayer.", "PlaybackController.", "System.")
 
 
 class Lazy:
@@ -148,7 +150,7 @@ def _readable(event: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | N
     """The event as the SDK may read it (it recurses, and fails a few hundred levels down), and None; or, for an
     event it must not read, the answer to give instead. Session attributes nested too deep are dropped: they
     are only the session's copy of the record, and the stored one is read instead. An event deep anywhere else
-    gets a short apology (after a SessionEndedRequest, an empty answer)."""
+    gets a short apology (an empty answer where Alexa accepts no speech)."""
     from skill.alexa.requests import MAX_JSON_DEPTH, json_depth
 
     if json_depth(event) <= MAX_JSON_DEPTH:
@@ -161,8 +163,9 @@ def _readable(event: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | N
             return event, None
     log.warning("refused a request nested more than %d levels deep", MAX_JSON_DEPTH)
     request = event.get("request")
-    if isinstance(request, dict) and request.get("type") == "SessionEndedRequest":
-        return event, {"version": "1.0", "response": {}}
+    kind = request.get("type") if isinstance(request, dict) else None
+    if not isinstance(kind, str) or kind == "SessionEndedRequest" or kind.startswith(SPEECHLESS):
+        return event, {"version": "1.0", "response": {}}  # Alexa accepts no speech in reply to these
     from skill.speech.prompts import APOLOGY, APOLOGY_REPROMPT
 
     return event, {"version": "1.0", "response": {

@@ -86,7 +86,7 @@ def _serve(commands: Any, settings: Settings) -> None:
     serve.add_argument("--threads", type=int, default=8, help="worker threads")
     serve.add_argument(
         "--insecure-skip-verification", action="store_true",
-        help="accept unsigned requests (for local simulators only; logs a warning at start and every minute)",
+        help="accept unsigned requests (for local simulators only; warns at start, then at most once a minute)",
     )
 
 

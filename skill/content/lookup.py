@@ -81,7 +81,7 @@ def letters_said(content: Content) -> dict[str, list[str]]:
 def find_letter(content: Content, text: str) -> str:
     """The letter meant by 'why' or 'the T position' ("" for none): "how do I do the Y" may reach the skill
     with the letter heard as an exercise's name."""
-    wanted = normalize(text)
+    wanted = normalize(text).removesuffix(" position")  # "why position" as well as "Y position"
     return next((letter for letter, said in letters_said(content).items()
                  if wanted in (normalize(s) for s in said)), "")
 

@@ -132,7 +132,7 @@ def all_tracks(plan: Plan) -> list[Track]:
     return out
 
 
-def _moves(plan: Plan) -> list[str]:
+def _moves(plan: Plan) -> tuple[str, ...]:
     from skill.engine.steps import move_names
 
     return move_names(plan)

@@ -80,10 +80,10 @@ def ends_set(plan: Plan, i: int) -> bool:
     return step.part == step.parts - 1 and (following is None or following.kind != REST)
 
 
-def move_names(plan: Plan) -> list[str]:
-    """The moves of a round, once each, as the workout names them."""
+def move_names(plan: Plan) -> tuple[str, ...]:
+    """The moves of a round, once each, as the workout names them (a tuple: a prompt's values are kept as keys)."""
     seen: dict[int, str] = {}
     for s in plan.steps:
         if s.kind == MOVE and s.round == 1:
             seen.setdefault(s.exercise, s.display_name)
-    return list(seen.values())
+    return tuple(seen.values())

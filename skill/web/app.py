@@ -56,7 +56,7 @@ def create_app(
     trusted_proxies: int = 0,
 ) -> Flask:
     """The web app. Verification can only be turned off explicitly, and then the log says so at start-up and again
-    at least once a minute while requests arrive (every request was a fourteenth of the server's time).
+    at most once a minute while requests arrive (on every request it was a fourteenth of the server's time).
     `signature_verifier`: the signature check (tests give one with a fake certificate fetch).
     `trusted_proxies`: how many reverse proxies in front append to X-Forwarded-For; the client address (what
     pairing attempts are limited by) is the one the outermost of them saw. 0: the header is not believed."""

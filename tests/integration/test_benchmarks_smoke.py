@@ -35,7 +35,6 @@ def test_the_benchmarks_run_and_report_every_figure(quick) -> None:
     assert cold["aws_objects"]["skill"] == {"botocore_sessions": 1, "clients": 1, "boto3_resources": 0,
                                             "service_models_loaded": 2}
     assert results["web"]["ratio"] > 0 and results["web"]["ratio_bare"] > 0
-    assert 0 < results["warm"]["renders"]["per_prompt"] <= 1
     # The audio mode's turn between two clips reads the record once and writes nothing; a workout is many clips.
     assert results["audio"]["dynamodb_calls_per_turn"] == {"GetItem": 1}
     assert results["audio"]["clips_per_workout"] > 10 and results["audio"]["ratio_dynamodb_p50"] > 0
@@ -58,6 +57,8 @@ def test_the_benchmarks_run_and_report_every_figure(quick) -> None:
 
 def test_each_prompt_is_rendered_once_per_turn(quick) -> None:
     renders = quick[0]["warm"]["renders"]
-    # None rendered twice (to measure, then to send); prompts with the same values share one rendering.
-    assert 0 < renders["prompts_rendered"] <= renders["prompts"]
+    assert renders["most_renders_of_one_value"] == 1  # none rendered twice (to measure, then to send)
+    assert renders["prompts_rendered"] <= renders["prompts"]
+    # A second person's circuit says the same steps again: their renderings are shared across turns.
+    assert renders["again_prompts"] > 0 and renders["again_rendered"] < renders["again_prompts"] / 2
     assert renders["prompts"] >= renders["prompts_sent"] > 0

@@ -232,10 +232,14 @@ def test_session_attributes_nested_too_deep_are_dropped_and_the_stored_place_is_
     assert echo.state.workout == place.workout and echo.state.started_at_ms == place.started_at_ms
 
 
-@pytest.mark.parametrize(("name", "spoken"), [("help", True), ("session_ended_user", False)])
+@pytest.mark.parametrize(("name", "kind", "spoken"), [
+    ("help", "", True), ("session_ended_user", "", False), ("help", "AudioPlayer.PlaybackNearlyFinished", False)])
 def test_a_request_nested_too_deep_elsewhere_gets_an_apology_and_changes_nothing(
-        lambda_app, calls: DynamoCalls, name: str, spoken: bool) -> None:
+        lambda_app, calls: DynamoCalls, name: str, kind: str, spoken: bool) -> None:
     body = event(name, at=T, user="alex", device="kitchen", session_id="s-deep", new=True, attributes={})
+    if kind:  # an AudioPlayer event: no session, and no speech allowed in the answer
+        body["request"]["type"] = kind
+        del body["session"]
     body["request"]["deep"] = _nest(5000)
     answer = lambda_app.handler(body, FakeLambdaContext())
     assert ("outputSpeech" in answer["response"]) is spoken and calls.counts == {}

@@ -167,3 +167,51 @@ def test_content_numbers_are_said_as_words(speech: Speech, coach, content) -> No
     assert not re.search(r"\d", re.sub(r"\[\d+ s\]", "", text)), text  # '[12 s]' marks a silence
     assert "Set one of three. Eight to twelve reps." in text and "thirty second rest between sets" in text
     assert "three sets of eight to ten reps each arm" in text and "of five this week" in text
+
+
+# -- rendering once, and sharing renderings across turns ------------------------------------------------------
+
+
+def test_prompts_with_the_same_values_share_one_rendering(content) -> None:
+    speech = Speech(content)
+    first, again = say("praise", n=3), say("praise", n=3)  # two turns, two prompt objects, the same values
+    assert speech.piece(first) == speech.piece(again) and speech.renders == 1
+    speech.piece(say("praise", n=4))
+    assert speech.renders == 2
+
+
+def test_values_of_another_type_or_a_list_are_rendered_on_their_own(content) -> None:
+    from skill.speech.ssml import _memo_key
+
+    assert _memo_key(say("praise", n=1)) != _memo_key(say("praise", n=True))  # equal as keys, not as values
+    assert _memo_key(say("intro", moves=["Band Pull Apart"])) is None  # a list cannot be a key
+    speech = Speech(content)
+    speech._render["probe"] = lambda a: " and ".join(a["names"])
+    for _ in range(2):
+        assert speech.piece(say("probe", names=["a", "b"])) == "a and b"  # no key: rendered for each new prompt
+    assert speech.renders == 2
+
+
+def test_the_shared_renderings_are_bounded(content, monkeypatch: pytest.MonkeyPatch) -> None:
+    from skill.speech import ssml
+
+    monkeypatch.setattr(ssml, "MEMO_SIZE", 5)
+    speech = Speech(content)
+    for n in range(12):
+        speech.piece(say("praise", n=n))
+    assert 0 < len(speech._memo) <= 5
+
+
+def test_a_measure_is_the_cost_of_the_joined_text(content) -> None:
+    from skill.engine.coach import Coach
+    from skill.engine.commands import Cmd, Command
+    from skill.speech.ssml import BUDGET
+
+    speech = Speech(content)
+    outcome = Coach(content, speech.measure, BUDGET).handle(None, Command(Cmd.START), 1_795_000_000_000)
+    groups = [list(outcome.speech[:n]) for n in range(len(outcome.speech) + 1)] + [[say("praise", n=0)] * 3]
+    for group in groups:
+        text = Speech(content).fragment(group)  # rendered afresh, then measured from the prompts' own costs
+        cost = speech.measure(group)
+        assert cost.chars == len(text) + (1 if text else 0)
+        assert cost.seconds == pytest.approx(estimate_seconds(text), abs=1e-9)
