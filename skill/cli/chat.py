@@ -36,6 +36,7 @@ GAP_SECONDS = 1.0  # between the end of a response and a reply that does not int
 MIC_WINDOW_SECONDS = 16.0  # about 8 s of listening, the reprompt, about 8 s more: then Alexa ends the session
 if TYPE_CHECKING:
     from skill.cli.audio_device import AudioDevice
+    from skill.storage.stores import Stores
 
 _BARGE_IN = re.compile(r"@(\d+(?:\.\d+)?)\s+(.+)")
 _TAP = re.compile(r"tap (\w+)")
@@ -316,6 +317,26 @@ class WearableLink:
         self.companion = companion
         self.simulated = simulated
         self.now_s = time.time()  # the chat's simulated time, for an in-process sync API to judge samples by
+
+    @classmethod
+    def in_process(cls, stores: Stores) -> WearableLink:
+        """A simulated watch whose readings go through the sync API's real HTTP handling, called in process
+        (Flask's test client), judged on the chat's simulated clock."""
+        from flask import Flask
+
+        from skill.bootstrap import build_sync_service
+        from skill.web.sync import sync_blueprint
+
+        link = cls(Companion(lambda *a: post(*a)), SimulatedWearable())
+        app = Flask("backcoach-sync")
+        app.register_blueprint(sync_blueprint(build_sync_service(stores, clock=lambda: link.now_s)))
+        client = app.test_client()
+
+        def post(path: str, body: Any, headers: dict[str, str]) -> tuple[int, Any]:
+            answer = client.post(path, json=body, headers=headers)
+            return answer.status_code, answer.get_json() or {}
+
+        return link
 
     def pair(self, chat: Chat) -> str:
         answer = chat.say("ask back coach to pair my watch")

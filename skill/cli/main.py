@@ -72,7 +72,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
 def _chat(args: argparse.Namespace, default_db: Path) -> int:
     from skill.alexa.interaction_model import load_model
-    from skill.bootstrap import build_skill, build_sync_service, build_upload_worker
+    from skill.bootstrap import build_skill, build_upload_worker
     from skill.cli import activity
     from skill.cli.chat import Chat, run_lines
     from skill.cli.local_zone import chat_zones, machine_zone
@@ -95,11 +95,8 @@ def _chat(args: argparse.Namespace, default_db: Path) -> int:
         link = None
         if args.wearable:
             from skill.cli.chat import WearableLink
-            from skill.companion.simulated import SimulatedWearable
-            from skill.companion.stream import Companion
 
-            link = WearableLink(Companion(lambda *a: transport(*a)), SimulatedWearable())
-            transport = _in_process_sync_api(build_sync_service(stores, clock=lambda: link.now_s))
+            link = WearableLink.in_process(stores)
         # Uploads go to the first service you have a token for (the demo never uploads).
         tokens = {} if args.demo else activity.credentials()
         service = next((s for s in SERVICES if s in tokens), "")
@@ -256,24 +253,6 @@ def _aws_problem() -> str:
         return ("no AWS credentials were found (environment variables, ~/.aws/credentials, an SSO login, or a "
                 "container or instance role)")
     return ""
-
-
-def _in_process_sync_api(service):
-    """The sync API's real HTTP handling, called in process (Flask's test client) for the local chat, on the
-    chat's simulated clock."""
-    from flask import Flask
-
-    from skill.web.sync import sync_blueprint
-
-    app = Flask("backcoach-sync")
-    app.register_blueprint(sync_blueprint(service))
-    client = app.test_client()
-
-    def post(path, body, headers):
-        answer = client.post(path, json=body, headers=headers)
-        return answer.status_code, answer.get_json() or {}
-
-    return post
 
 
 def _typed():

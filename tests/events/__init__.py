@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import time
 import uuid
 from functools import cache
 from pathlib import Path
@@ -49,3 +50,12 @@ def event(
     if access_token is not None:  # the account the person linked (Alexa account linking)
         body["session"]["user"]["accessToken"] = system["user"]["accessToken"] = access_token
     return body
+
+
+def now_event(name: str, **kwargs: Any) -> dict[str, Any]:
+    """The captured event `name`, sent now (the web endpoint checks a request's timestamp)."""
+    return event(name, at=time.time(), **kwargs)
+
+
+SKILL_ID = event("launch")["context"]["System"]["application"]["applicationId"]  # the captured events' skill
+AMAZON_CERT_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert-12.pem"  # a SignatureCertChainUrl Alexa sends

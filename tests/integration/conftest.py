@@ -16,6 +16,7 @@ import pytest
 
 from skill.engine.state import WorkoutState
 from skill.storage import dynamo
+from skill.storage.stores import Stores
 from tests.events import event
 from tests.tables import table_from_template
 
@@ -164,3 +165,8 @@ def lambda_app(table: Any) -> Any:
 @pytest.fixture
 def calls(lambda_app: Any) -> DynamoCalls:
     return DynamoCalls(dynamo.client())
+
+
+def rows(store: Stores) -> int:
+    """How many records the local store holds (a refused request must write none)."""
+    return store.records.db.rows("SELECT COUNT(*) FROM attributes")[0][0]

@@ -5,9 +5,8 @@ each documented error answered with nothing lost, and no reminder created withou
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
@@ -20,6 +19,7 @@ from skill.content.schema import Content
 from skill.engine.record import PersonRecord
 from skill.storage.stores import Stores
 from tests.conftest import START
+from tests.loopback import serving
 
 PATH = "/v1/alerts/reminders"
 
@@ -34,7 +34,7 @@ class StandIn:
         self.next_id = 0
 
 
-def _server(state: StandIn) -> ThreadingHTTPServer:
+def _handler(state: StandIn) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args: Any) -> None:
             pass
@@ -93,19 +93,14 @@ def _server(state: StandIn) -> ThreadingHTTPServer:
                 return
             self._answer(200)
 
-    return ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    return Handler
 
 
 @pytest.fixture
 def reminders_api() -> Iterator[tuple[StandIn, str]]:
     state = StandIn()
-    server = _server(state)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield state, f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with serving(_handler(state)) as url:
+        yield state, url
 
 
 @pytest.fixture

@@ -9,10 +9,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -25,6 +24,7 @@ from skill.cli.nlu import Nlu
 from skill.content.schema import Content
 from skill.engine.record import PersonRecord
 from skill.storage.stores import Stores
+from tests.loopback import serving
 
 LA = "America/Los_Angeles"
 USER = "amzn1.ask.account.local-user"
@@ -63,13 +63,8 @@ def settings_api() -> Iterator[tuple[Settings, str]]:
             self.end_headers()
             self.wfile.write(data)
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield state, f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with serving(Handler) as url:
+        yield state, url
 
 
 def _chat(store: Stores, content: Content, nlu: Nlu, endpoint: str, at: float = SUNDAY_2330) -> Chat:

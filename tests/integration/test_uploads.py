@@ -13,7 +13,7 @@ import threading
 import time
 from datetime import datetime
 from email.parser import BytesParser
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -28,7 +28,8 @@ from skill.settings import FITBIT, STRAVA, load_settings
 from skill.storage.stores import Stores, dynamo_stores, sqlite_stores
 from skill.storage.uploads import DONE, FAILED, PENDING, UploadJob
 from tests.conftest import START
-from tests.integration.conftest import REPO, FakeLambdaContext, LambdaEcho, free_port, load_lambda_app
+from tests.integration.conftest import REPO, FakeLambdaContext, LambdaEcho, load_lambda_app
+from tests.loopback import serving
 
 TOKEN = "secret-access-token-123"
 LOG = {
@@ -220,16 +221,10 @@ class Loopback(HTTPAdapter):
 
 @pytest.fixture
 def services():
-    port = free_port()
-    server = ThreadingHTTPServer(("127.0.0.1", port), FakeServices)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     FakeServices.mode, FakeServices.seen, FakeServices.polls = {}, [], {}
     FakeServices.strava, FakeServices.activities, FakeServices.points, FakeServices.usage = {}, {}, set(), [0, 0]
-    yield f"http://127.0.0.1:{port}"
-    server.shutdown()
-    server.server_close()
-    thread.join(5)
+    with serving(FakeServices) as url:
+        yield url
 
 
 def local(base: str, timeout: float = 30):
@@ -561,7 +556,6 @@ def test_an_upload_refused_for_an_expired_token_goes_out_after_the_next_session_
 
 
 def test_backcoach_serve_runs_the_upload_worker_in_its_own_thread(services: str, tmp_path: Path) -> None:
-    import threading
 
     store = sqlite_stores(tmp_path / "backcoach.sqlite3")
     queue(store, FITBIT, at=0)  # due at once on the wall clock the loop runs by

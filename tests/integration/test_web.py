@@ -18,19 +18,8 @@ import pytest
 
 from skill.storage.stores import Stores
 from skill.web.app import MAX_BODY_BYTES, create_app
-from tests.events import event
-from tests.integration.conftest import free_port
-
-SKILL_ID = event("launch")["context"]["System"]["application"]["applicationId"]
-AMAZON_CERT_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert-12.pem"
-
-
-def now_event(name: str, **kwargs: Any) -> dict[str, Any]:
-    return event(name, at=datetime.now(UTC).timestamp(), **kwargs)
-
-
-def rows(store: Stores) -> int:
-    return store.records.db.rows("SELECT COUNT(*) FROM attributes")[0][0]
+from tests.events import AMAZON_CERT_URL, SKILL_ID, event, now_event
+from tests.integration.conftest import free_port, rows
 
 
 @pytest.fixture

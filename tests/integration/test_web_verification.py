@@ -4,7 +4,6 @@ does not parse, session attributes nested too deep to read, a certificate fetch 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from typing import Any
 from urllib.error import URLError
 
@@ -13,18 +12,8 @@ import pytest
 from skill.storage.stores import Stores
 from skill.web import verify
 from skill.web.app import create_app
-from tests.events import event
-
-SKILL_ID = event("launch")["context"]["System"]["application"]["applicationId"]
-AMAZON_CERT_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert-12.pem"
-
-
-def now_event(name: str, **kwargs: Any) -> dict[str, Any]:
-    return event(name, at=datetime.now(UTC).timestamp(), **kwargs)
-
-
-def rows(store: Stores) -> int:
-    return store.records.db.rows("SELECT COUNT(*) FROM attributes")[0][0]
+from tests.events import AMAZON_CERT_URL, SKILL_ID, now_event
+from tests.integration.conftest import rows
 
 
 class Fetches:

@@ -11,11 +11,9 @@ from garmin_fit_sdk import Decoder, Profile, Stream
 from lxml import etree
 
 from skill.activity.export import fit_names, to_fit, to_tcx
-from skill.bootstrap import build_skill, build_sync_service
+from skill.bootstrap import build_skill
 from skill.cli.chat import Chat, WearableLink
 from skill.cli.envelopes import user_id
-from skill.companion.simulated import SimulatedWearable
-from skill.companion.stream import Companion
 from skill.content.schema import Content
 from tests.conftest import START
 
@@ -26,20 +24,7 @@ PERSON = hashlib.sha256(user_id("local-user").encode()).hexdigest()
 @pytest.fixture
 def watched(content: Content, nlu, store) -> Chat:
     """A chat with a paired simulated watch whose readings go through the sync API's rules."""
-    from flask import Flask
-
-    from skill.web.sync import sync_blueprint
-
-    link: WearableLink
-    app = Flask("sync")
-    app.register_blueprint(sync_blueprint(build_sync_service(store, clock=lambda: link.now_s)))
-    client = app.test_client()
-
-    def post(path, body, headers):
-        answer = client.post(path, json=body, headers=headers)
-        return answer.status_code, answer.get_json()
-
-    link = WearableLink(Companion(post), SimulatedWearable())
+    link = WearableLink.in_process(store)
     chat = Chat(build_skill(store, content), nlu, content, start_at=START, wearable=link)
     link.pair(chat)
     return chat

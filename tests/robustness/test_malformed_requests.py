@@ -17,11 +17,10 @@ from skill.heartrate.service import RateLimiter
 from skill.speech.ssml import check
 from skill.storage.stores import Stores, sqlite_stores
 from skill.web.app import create_app
-from tests.events import EVENTS, event
+from tests.events import EVENTS, SKILL_ID, event
 from tests.robustness.conftest import TRIED
 
 TOKEN = "fuzz-device-token"
-SKILL_ID = event("launch")["context"]["System"]["application"]["applicationId"]
 TEMPLATES = sorted(p.stem for p in EVENTS.glob("*.json"))
 
 json_values = st.recursive(

@@ -20,11 +20,10 @@ from skill.speech.ssml import check
 from skill.storage.stores import sqlite_stores
 from skill.web import verify
 from skill.web.app import create_app
-from tests.events import event
+from tests.events import SKILL_ID, event
 from tests.robustness.conftest import TRIED
 from tests.robustness.test_malformed_requests import json_values
 
-SKILL_ID = event("launch")["context"]["System"]["application"]["applicationId"]
 fetched: list[str] = []
 
 
