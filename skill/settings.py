@@ -129,6 +129,26 @@ def audio_problem(settings: Settings) -> str:
     """Why the audio mode's settings cannot work ("" when they can, or when the audio mode is off)."""
     if settings.tts not in ("espeak", "polly"):
         return f"{ENV_TTS} must be espeak or polly"
-    if settings.audio_base_url and not settings.audio_base_url.startswith("https://"):
-        return f"{ENV_AUDIO_BASE_URL} must be an https:// address: Alexa plays audio only over HTTPS"
-    return ""
+    return audio_base_url_problem(settings.audio_base_url)
+
+
+def audio_base_url_problem(url: str) -> str:
+    """Why Alexa could not play clips at `url` + /clips/<id>.mp3 ("" when it could, or when no URL is set): an
+    Echo plays only https:// audio with a trusted certificate, and refuses anything else without a word."""
+    if not url:
+        return ""
+    from urllib.parse import urlsplit
+
+    problem = ""
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # a port that is not a number raises here
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme.lower() != "https":
+        problem = "must start with https://, because Alexa plays audio only over HTTPS"
+    elif not parts.hostname or parts.username is not None or parts.password is not None:
+        problem = "must name the server's host (and nothing before it)"
+    elif parts.path not in ("", "/") or parts.query or parts.fragment or url.endswith(("?", "#")):
+        problem = "must be only the server's address, with no path, query or fragment: the clips are at /clips/"
+    return f"{ENV_AUDIO_BASE_URL} {problem} (it is {url!r})" if problem else ""

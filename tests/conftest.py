@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,8 @@ from skill.content import Content, load_content
 from skill.engine.coach import Coach
 from skill.speech.ssml import BUDGET, Speech
 from skill.storage.stores import Stores, sqlite_stores
+from tests import events, network_guard
+from tests.loopback import alexa_api_stand_in
 
 # `make test` runs the short profile, the same examples every run (CI stays reproducible); `make fuzz` runs the
 # long one (HYPOTHESIS_PROFILE=long), exploring new examples each time.
@@ -35,6 +39,40 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 REPO = Path(__file__).resolve().parents[1]
+
+# No test reaches past loopback: this process and every Python subprocess a test starts are guarded.
+network_guard.install()
+_GUARD_LOG = Path(tempfile.mkdtemp(prefix="backcoach-guard-")) / "refused.log"
+os.environ[network_guard.GUARD_LOG] = str(_GUARD_LOG)
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, (str(REPO / "tests" / "guard_site"),
+                                                         os.environ.get("PYTHONPATH"))))
+
+
+@pytest.fixture(autouse=True)
+def _nothing_past_loopback() -> Iterator[None]:
+    """Fails a test that tried to reach past loopback, here or in a subprocess, even if the code swallowed the
+    refusal (a settings API call answered by a fallback, say)."""
+    network_guard.take()
+    before = _GUARD_LOG.stat().st_size if _GUARD_LOG.exists() else 0
+    yield
+    refused = network_guard.take()
+    if _GUARD_LOG.exists() and _GUARD_LOG.stat().st_size > before:
+        with _GUARD_LOG.open(encoding="utf-8") as log:
+            log.seek(before)
+            refused += [line.split(" ", 1)[1].strip() for line in log if " " in line]
+    if refused:
+        pytest.fail(f"the test reached past loopback: {', '.join(dict.fromkeys(refused))}", pytrace=False)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _alexa_api() -> Iterator[str]:
+    """Alexa's APIs (settings, reminders) as a loopback stand-in for every captured event: it answers as Alexa
+    does a token it does not accept. Tests of those APIs point their envelopes at stand-ins of their own."""
+    with alexa_api_stand_in() as url:
+        events.API_ENDPOINT = url
+        yield url
+
+
 START = 1_795_000_000.0  # a fixed epoch second, so simulated time is the same on every run
 
 

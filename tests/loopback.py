@@ -20,3 +20,24 @@ def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(5)
+
+
+class _RefusingAlexaApi(BaseHTTPRequestHandler):
+    """Alexa's APIs answering a token they do not accept: 401 with Alexa's error body."""
+
+    def _refuse(self) -> None:
+        body = b'{"code":"ACCESS_DENIED","message":"Invalid access token"}'
+        self.send_response(401)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = do_PUT = do_DELETE = _refuse
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def alexa_api_stand_in() -> contextlib.AbstractContextManager[str]:
+    return serving(_RefusingAlexaApi)

@@ -86,7 +86,7 @@ def build_audio_command(settings: Settings) -> int:
     from skill.content import load_content
 
     if audio_problem(settings):
-        print(f"backcoach build: {audio_problem(settings)}", file=sys.stderr)
+        print(f"backcoach build: {audio_problem(settings)}.", file=sys.stderr)
         return 2
     clips = clips_from_settings(settings, local=True)
     assert clips is not None

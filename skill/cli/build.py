@@ -228,6 +228,7 @@ def stage(folder: Path, requirements: Path | None, sources: dict[str, Path], sou
                 sys.executable, "-m", "pip", "install", "-qq", "--disable-pip-version-check", "--no-compile",
                 "--no-deps", "--target", str(folder), "--only-binary=:all:", *PURE_WHEELS,
                 "--python-version", runtime_version(), "--require-hashes", "-r", str(requirements),
+                "--no-index", "--find-links", str(wheelhouse()),
             ],
             check=True,
         )
@@ -268,6 +269,27 @@ def _compile(python: str, folder: Path, paths: list[Path], legacy: bool) -> None
     for chunk in range(0, len(paths), 200):
         subprocess.run([*command, *map(str, paths[chunk:chunk + 200])], check=True, env=environment,
                        stdout=subprocess.DEVNULL)
+
+
+def wheelhouse(repo: Path = REPO) -> Path:
+    """The wheels of every Lambda pin list (lambda/*.txt) for the runtime's Python, downloaded once per pin set
+    into build/wheels/ and checked against their hashes; the zips are installed from there with no index, so a
+    build, once the wheels are in, reaches no network (`make` fetches them with its set-up, before the tests)."""
+    lists = [repo / "lambda" / pinned for _, pinned in PIN_LISTS]
+    key = hashlib.sha256(b"".join(p.read_bytes() for p in lists) + runtime_version(repo).encode()).hexdigest()[:12]
+    folder = repo / "build" / "wheels" / key
+    if not (folder / COMPLETE).exists():
+        for pins in lists:
+            subprocess.run(
+                [
+                    sys.executable, "-m", "pip", "download", "-qq", "--disable-pip-version-check", "--no-deps",
+                    "--only-binary=:all:", *PURE_WHEELS, "--python-version", runtime_version(repo),
+                    "--require-hashes", "-r", str(pins), "--dest", str(folder),
+                ],
+                check=True,
+            )
+        (folder / COMPLETE).touch()
+    return folder
 
 
 def lambda_runtime(cache: Path | None = None, repo: Path = REPO) -> Path:
@@ -323,8 +345,11 @@ def runtime_interpreter(version: str | None = None) -> str:
     pyenv = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv") / "versions"
     candidates += [str(p) for p in sorted(pyenv.glob(f"{version}.*/bin/python{version}"), reverse=True)]
     for candidate in filter(None, candidates):
-        answer = subprocess.run([candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-                                capture_output=True, text=True, check=False)
+        try:
+            answer = subprocess.run([candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+                                    capture_output=True, text=True, check=False)
+        except OSError:  # not there, or not a program: the next candidate
+            continue
         if answer.returncode == 0 and answer.stdout.strip() == version:
             return candidate
     raise BuildError(f"the Lambda runtime is python{version} (infrastructure/template.yaml) and its bytecode needs "
@@ -365,7 +390,20 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m skill.cli.build")
     parser.add_argument("--pins", action="store_true", help="regenerate lambda/*.txt from lambda/*.in")
+    parser.add_argument("--wheels", action="store_true", help="download the Lambda pins' wheels into build/wheels")
+    parser.add_argument("--runtime-python", action="store_true",
+                        help="print the CPython the Lambda bytecode is compiled with, or say how to install it")
     args = parser.parse_args(argv)
+    if args.runtime_python:
+        try:
+            print(runtime_interpreter())
+        except BuildError as e:
+            print(e, file=sys.stderr)
+            return 1
+        return 0
+    if args.wheels:
+        print(wheelhouse().relative_to(REPO))
+        return 0
     if args.pins:
         for path in compile_pins():
             print(path.relative_to(REPO))

@@ -165,7 +165,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         print(f"backcoach serve: {upload_service_problem(settings)}", file=sys.stderr)
         return 2
     if audio_problem(settings):
-        print(f"backcoach serve: {audio_problem(settings)}", file=sys.stderr)
+        print(f"backcoach serve: {audio_problem(settings)}.", file=sys.stderr)
+        return 2
     if settings.table and _aws_problem():
         print(f"backcoach serve: ${ENV_TABLE} is set ({settings.table}), so storage is DynamoDB, but "
               f"{_aws_problem()}. Unset ${ENV_TABLE} to use the local SQLite file instead.", file=sys.stderr)
@@ -184,7 +185,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     host, port = args.host or settings.host, args.port or settings.port
     print(f"Back Coach listening on http://{host}:{port}/ (health: /healthz)", flush=True)
     if clips is not None and settings.audio_base_url:
-        print(f"audio mode: clips from {settings.clip_dir()} at {settings.audio_base_url}/clips/", flush=True)
+        base = settings.audio_base_url.rstrip("/")
+        print(f"audio mode: clips from {settings.clip_dir()} at {base}/clips/", flush=True)
     serve(app, host, port, args.threads)
     return 0
 

@@ -13,6 +13,9 @@ from typing import Any
 from skill.cli.envelopes import timestamp
 
 EVENTS = Path(__file__).parent
+# Where the events send the skill for Alexa's APIs: the captured envelopes say https://api.amazonalexa.com, and
+# tests/conftest.py points them at a loopback stand-in (nothing in a test reaches past loopback).
+API_ENDPOINT = "http://127.0.0.1:9"
 
 
 @cache
@@ -35,6 +38,8 @@ def event(
     body = copy.deepcopy(_template(name))
     system = body["context"]["System"]
     body["request"]["requestId"] = f"amzn1.echo-api.request.{uuid.uuid4()}"
+    if "apiEndpoint" in system:
+        system["apiEndpoint"] = API_ENDPOINT
     if at is not None:
         body["request"]["timestamp"] = timestamp(at)
     if user is not None:

@@ -253,3 +253,48 @@ def test_the_stream_still_works(sync_server: tuple[str, Any], tmp_path: Path, ca
     code, said = run(["wearable", "stream", "--source", "simulated", "--url", url, "--code", pairing_code,
                       "--token-file", str(tmp_path / "token"), "--duration", "0.5"], capsys)
     assert code == 0 and "Paired" in said and json.dumps(said)
+
+
+@pytest.mark.parametrize("url", [
+    "http://coach.example.org",  # an Echo refuses http:// audio without a word
+    "coach.example.org",
+    "https://",
+    "https://coach.example.org/audio",  # a path: the clips are served at /clips/
+    "https://coach.example.org?x=1",
+    "https://coach.example.org/#top",
+    "https://user:secret@coach.example.org",
+    "https://coach.example.org:port",
+])
+def test_serve_refuses_an_audio_address_alexa_cannot_play(tmp_path: Path, capsys, url: str,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BACKCOACH_AUDIO_BASE_URL", url)
+    monkeypatch.setattr("skill.web.server.serve", never_serve)
+    code, said = run(["serve", "--insecure-skip-verification", "--db", str(tmp_path / "s.sqlite3"),
+                      "--port", str(free_port())], capsys)
+    assert code == 2 and "BACKCOACH_AUDIO_BASE_URL" in said and "Traceback" not in said
+    assert len([line for line in said.splitlines() if line.strip()]) == 1, said
+
+
+@pytest.mark.parametrize("url", ["https://coach.example.org", "https://coach.example.org/",
+                                 "https://coach.example.org:8443"])
+def test_serve_takes_an_https_server_address(tmp_path: Path, capsys, url: str,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    started = []
+    monkeypatch.setenv("BACKCOACH_AUDIO_BASE_URL", url)
+    monkeypatch.setattr("skill.web.server.serve", lambda *args: started.append(args))
+    code, said = run(["serve", "--insecure-skip-verification", "--db", str(tmp_path / "s.sqlite3"),
+                      "--port", str(free_port())], capsys)
+    assert code == 0 and started and f"at {url.rstrip('/')}/clips/" in said
+
+
+def test_the_serve_command_exits_at_start_on_an_http_audio_address(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    env = {**os.environ, "BACKCOACH_AUDIO_BASE_URL": "http://coach.example.org"}
+    env.pop("BACKCOACH_TABLE", None)
+    done = subprocess.run([sys.executable, "-m", "skill.cli.main", "serve", "--insecure-skip-verification", "--db",
+                           str(tmp_path / "s.sqlite3"), "--port", str(free_port())],
+                          env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and not done.stdout
+    assert done.stderr.strip().startswith("backcoach serve: BACKCOACH_AUDIO_BASE_URL must start with https://")
