@@ -69,3 +69,54 @@ def test_a_saved_place_survives_a_content_edit_that_adds_a_move(content: Content
     later = Chat(build_skill(store, edited), nlu, edited, start_at=1_795_000_600)
     resumed = later.say("ask back coach to resume")
     assert resumed.workout.timeline[0].step == third.step  # the same move, wherever it now sits in the plan
+
+
+# Records written by the release before the one-turn refactor (issue 26), captured from real conversations: a
+# full session stopped at its third set of rows (a history of three workouts, a slower tempo, equipment told), and
+# an audio-mode workout stopped 22.9 s into the underhand pull aparts.
+V2 = {
+    "v2-paused-in-the-full-session": ("about to start the bent over dumbbell row, set three of three",
+                                      "r1.bentover_dumbbell_row.s3.-"),
+    "v2-audio-stopped-mid-clip": ("on the band pull apart, underhand grip", "r1.band_pull_apart.s1.underhand-grip"),
+}
+
+
+def stored_v2(store: Stores, name: str) -> dict:
+    data = json.loads((RECORDS / f"{name}.json").read_text())
+    store.records.save(envelopes.user_id(USER), {k: v for k, v in data.items() if k != "version"}, 1)
+    return data
+
+
+@pytest.mark.parametrize("name", sorted(V2))
+def test_a_record_of_the_release_before_resumes_in_place(content: Content, nlu, store, name: str) -> None:
+    data = stored_v2(store, name)
+    record, dropped = PersonRecord.from_dict(data, content)
+    assert dropped == [] and record.to_dict() == {k: v for k, v in data.items() if k != "version"}
+    said, step = V2[name]
+    chat = Chat(build_skill(store, content), nlu, content, start_at=data["workout"]["updated_at_ms"] / 1000 + 600)
+    assert said in chat.say("where am I").text
+    resumed = chat.say("resume")
+    assert resumed.workout.timeline[0].step == step
+    saved = store.records.load(envelopes.user_id(USER))
+    assert saved["history"] == data["history"] and saved["settings"] == data["settings"]
+    assert set(data["taught"]) <= set(saved["taught"])  # lessons taught stay taught
+
+
+def test_an_audio_record_of_the_release_before_plays_on_from_its_offset(content: Content, nlu, store,
+                                                                          tmp_path: Path) -> None:
+    from skill.alexa.player import parse_token
+    from tests.golden import RecordingClips
+
+    data = stored_v2(store, "v2-audio-stopped-mid-clip")
+    recorder = RecordingClips()
+    from skill.audio.clips import ClipLibrary
+    from skill.cli.audio_device import AudioDevice
+
+    library = ClipLibrary(recorder, recorder)
+    chat = Chat(build_skill(store, content, clips=library), nlu, content,
+                start_at=data["workout"]["updated_at_ms"] / 1000 + 30)
+    device = AudioDevice(chat, recorder.duration_ms)
+    chat.say("ask back coach to resume")
+    token = parse_token(device.played[0].token)
+    assert (token.step, token.part) == ("r1.band_pull_apart.s1.underhand-grip", "main")
+    assert device.played[0].offset_ms == data["workout"]["offset_ms"] - 2000
