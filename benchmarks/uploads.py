@@ -58,8 +58,11 @@ def uploads(dynamo: Dynamo, jobs: int) -> dict[str, Any]:
             answer = handler(event(kind, at, user, f"s-{user}", new, attributes, "bench-token"), Context())
             attributes = answer.get("sessionAttributes") or {}
             at += estimate_seconds(answer["response"]["outputSpeech"]["ssml"]) + 1
-            if (attributes.get("record") or {}).get("workout", {}).get("upload") == "offered":
+            stored = store.records.load(envelopes.user_id(user)) or {}
+            if (stored.get("workout") or {}).get("upload") == "offered":
                 break
+            if answer["response"].get("shouldEndSession"):
+                raise RuntimeError("the circuit ended without offering the upload")
             kind, new = "AMAZON.NextIntent", False
         capacity.calls.clear()
         handler(event("AMAZON.YesIntent", at, user, f"s-{user}", False, attributes, "bench-token"), Context())

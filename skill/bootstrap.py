@@ -3,10 +3,10 @@ and `backcoach chat`. Every entry point calls these; nothing else builds a store
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from skill.settings import ENV_SAMPLES_TABLE, ENV_TABLE, Settings, load_settings, upload_service_problem
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from skill.audio.clips import ClipLibrary
     from skill.content.schema import Content
     from skill.heartrate.service import SyncService
+    from skill.languages import Languages
 
 LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
@@ -54,38 +55,68 @@ def clips_from_settings(settings: Settings, local: bool = False) -> ClipLibrary 
     return ClipLibrary(engine, LocalClips(settings.clip_dir(), settings.audio_base_url))
 
 
-def build_skill(
+@dataclass
+class App:
+    """The skill as every entry point runs it: the ask-sdk skill, what it is built from, and the one way an
+    envelope gets in (`handle`: checked, then dispatched; the Lambda entry, `backcoach serve` and the local chat
+    all go through it)."""
+
+    skill: CustomSkill
+    stores: Stores
+    languages: Languages
+    skill_id: str = ""
+
+    def handle(self, event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+        """An Alexa event in, the response out; never raises for a bad event."""
+        from skill.alexa.envelope import check, refusal
+
+        checked = check(event, self.skill_id)
+        if checked.answer is not None:
+            return checked.answer
+        if checked.problem:
+            log.warning("refused a request: %s", checked.problem)
+            request = event.get("request") if isinstance(event, dict) else None
+            return refusal(request.get("type") if isinstance(request, dict) else "")
+        return self.invoke(checked.envelope, context)
+
+    def invoke(self, envelope: Any, context: Any = None) -> dict[str, Any]:
+        return self.skill.serializer.serialize(self.skill.invoke(request_envelope=envelope, context=context))
+
+
+def build_app(
     stores: Stores, content: Content | None = None, skill_id: str | None = None, upload_service: str = "",
     clips: ClipLibrary | None = None, art_url: str = "", zones: Zones | None = None,
-) -> CustomSkill:
+) -> App:
     """`upload_service`: where finished workouts go ("strava" or "fitbit"), the service of the skill's account
     linking; "" turns uploads off. `clips`: where the audio mode's clips are rendered and served (None: speech
     mode only); `art_url`: the picture the player screen shows; `zones`: where the person's time zone comes
-    from (None: Alexa's settings API, as deployed)."""
+    from (None: Alexa's settings API, as deployed); `content`: English content to use instead of the shipped."""
     from ask_sdk_core.skill_builder import SkillBuilder
 
-    from skill.alexa.handlers import ApologyHandler, request_handlers
-    from skill.alexa.turns import TurnRunner
-    from skill.content import load_content
-    from skill.engine.coach import Coach
-    from skill.speech.ssml import BUDGET, Speech
+    from skill.alexa.adapter import AlexaTurn
+    from skill.alexa.handlers import ApologyHandler, TurnHandler
+    from skill.languages import Languages
+    from skill.turn import Turn
 
-    content = content or load_content()
-    speech = Speech(content)
-    coach = Coach(content, speech.measure, BUDGET)
-    builder = SkillBuilder()
-    builder.skill_id = skill_id
-    turns = TurnRunner(coach, stores, upload_service, zones)
-    audio = None
+    languages = Languages(content)
+    voice = None
     if clips is not None:
-        from skill.alexa.audio import AudioMode
         from skill.alexa.player import Voice
 
-        audio = AudioMode(turns, speech, content, Voice(speech, clips, art_url))
-    for handler in request_handlers(turns, speech, content, audio):
-        builder.add_request_handler(handler)
+        voice = Voice(lambda code: languages.get(code).speech, clips, art_url)
+    alexa = AlexaTurn(Turn(languages, stores, upload_service), languages, voice, zones)
+    builder = SkillBuilder()
+    builder.skill_id = skill_id
+    builder.add_request_handler(TurnHandler(alexa, languages))
     builder.add_exception_handler(ApologyHandler())
-    return builder.create()
+    return App(builder.create(), stores, languages, skill_id or "")
+
+
+def build_skill(stores: Stores, content: Content | None = None, skill_id: str | None = None,
+                upload_service: str = "", clips: ClipLibrary | None = None, art_url: str = "",
+                zones: Zones | None = None) -> CustomSkill:
+    """The ask-sdk skill alone (what a test or a benchmark drives with envelopes of its own)."""
+    return build_app(stores, content, skill_id, upload_service, clips, art_url, zones).skill
 
 
 def build_sync_service(stores: Stores, clock: Callable[[], float] = time.time) -> SyncService | None:
@@ -105,8 +136,6 @@ def build_upload_worker(stores: Stores, uploader_for: UploaderFor | None = None)
 
 
 log = logging.getLogger("backcoach.lambda")
-# Requests whose answer may carry no speech (besides SessionEndedRequest).
-SPEECHLESS = ("AudioPlayer.", "PlaybackController.", "System.")
 
 
 class Lazy:
@@ -130,48 +159,16 @@ class Lazy:
         return (self.handler or self.build())(event, context)
 
 
-def _skill(settings: Settings) -> LambdaHandler:
+def app_from_settings(settings: Settings, stores: Stores | None = None) -> App:
+    """The app as deployed or self-hosted: stores, clips and the upload service from the settings."""
     if upload_service_problem(settings):
         raise RuntimeError(upload_service_problem(settings))
-    skill = build_skill(stores_from_settings(settings), skill_id=settings.skill_id or None,
-                        upload_service=settings.upload_service, clips=clips_from_settings(settings))
-
-    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-        event, refusal = _readable(event)
-        if refusal is not None:
-            return refusal
-        envelope = skill.serializer.deserialize(payload=json.dumps(event), obj_type="ask_sdk_model.RequestEnvelope")
-        return skill.serializer.serialize(skill.invoke(request_envelope=envelope, context=context))
-
-    return handler
+    return build_app(stores or stores_from_settings(settings), skill_id=settings.skill_id or None,
+                     upload_service=settings.upload_service, clips=clips_from_settings(settings))
 
 
-def _readable(event: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
-    """The event as the SDK may read it (it recurses, and fails a few hundred levels down), and None; or, for an
-    event it must not read, the answer to give instead. Session attributes nested too deep are dropped: they
-    are only the session's copy of the record, and the stored one is read instead. An event deep anywhere else
-    gets a short apology (an empty answer where Alexa accepts no speech)."""
-    from skill.alexa.requests import MAX_JSON_DEPTH, json_depth
-
-    if json_depth(event) <= MAX_JSON_DEPTH:
-        return event, None
-    session = event.get("session")
-    if isinstance(session, dict) and json_depth(session.get("attributes")) > MAX_JSON_DEPTH - 2:
-        log.warning("dropped the session attributes: nested more than %d levels deep", MAX_JSON_DEPTH)
-        event = {**event, "session": {**session, "attributes": {}}}
-        if json_depth(event) <= MAX_JSON_DEPTH:
-            return event, None
-    log.warning("refused a request nested more than %d levels deep", MAX_JSON_DEPTH)
-    request = event.get("request")
-    kind = request.get("type") if isinstance(request, dict) else None
-    if not isinstance(kind, str) or kind == "SessionEndedRequest" or kind.startswith(SPEECHLESS):
-        return event, {"version": "1.0", "response": {}}  # Alexa accepts no speech in reply to these
-    from skill.speech.prompts import APOLOGY, APOLOGY_REPROMPT
-
-    return event, {"version": "1.0", "response": {
-        "outputSpeech": {"type": "PlainText", "text": APOLOGY},
-        "reprompt": {"outputSpeech": {"type": "PlainText", "text": APOLOGY_REPROMPT}},
-        "shouldEndSession": False}}
+def _skill(settings: Settings) -> LambdaHandler:
+    return app_from_settings(settings).handle
 
 
 def _sync(settings: Settings) -> LambdaHandler:

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from skill.alexa.interaction_model import load_model
-from skill.bootstrap import build_skill
+from skill.bootstrap import build_app
 from skill.cli.chat import Chat
 from skill.cli.nlu import Nlu
 from skill.content import Content, load_content
@@ -106,4 +106,4 @@ def store() -> Stores:
 
 @pytest.fixture
 def chat(content: Content, nlu: Nlu, store: Stores) -> Chat:
-    return Chat(build_skill(store, content), nlu, content, start_at=START)
+    return Chat(build_app(store, content), nlu, content, start_at=START)

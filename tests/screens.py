@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from skill.bootstrap import build_skill
+from skill.bootstrap import build_app
 from skill.cli.chat import Chat, Exchange
 from skill.cli.nlu import Nlu
 from skill.content.schema import Content
@@ -26,7 +26,7 @@ TOUR = (
 
 
 def show_chat(store: Stores, content: Content, nlu: Nlu, device_kind: str = "show") -> Chat:
-    return Chat(build_skill(store, content), nlu, content, start_at=START, device_kind=device_kind)
+    return Chat(build_app(store, content), nlu, content, start_at=START, device_kind=device_kind)
 
 
 def run(chat: Chat, lines: tuple[str, ...] = TOUR) -> list[Exchange]:

@@ -17,7 +17,7 @@ from typing import Any
 from skill.activity.uploaders import Uploader, UploadError
 from skill.storage.logs import LogStore
 from skill.storage.samples import SampleStore
-from skill.storage.uploads import DONE, FAILED, WAITING_FOR_TOKEN, UploadJob, UploadQueue
+from skill.storage.uploads import DONE, FAILED, UploadJob, UploadQueue
 
 log = logging.getLogger("backcoach.uploads")
 
@@ -26,10 +26,6 @@ MAX_BACKOFF_S = 6 * 3600
 LEASE_S = 300  # a job being uploaded is not picked up by another worker for this long
 JOBS_PER_RUN = 5  # each may wait up to 30 s for Strava to process its file: well inside the 180 s timeout
 UploaderFor = Callable[[str, str], Uploader | None]
-# How a failed job's result starts when only linking the account again can help: a token from the legacy Fitbit
-# sign-in (Fitbit uploads go through Google's Health API now), or a Google account that refused the write. The
-# skill can tell the person once (see needs_relink); the job is never tried again.
-RELINK = "link the account again"
 
 
 @dataclass
@@ -66,13 +62,14 @@ class UploadWorker:
         if workout is None:
             outcome = replace(job, status=FAILED, attempts=attempts, result="workout log not found", token="")
         elif uploader is None:
-            outcome = replace(job, attempts=attempts, next_try=now + MAX_BACKOFF_S,
-                              result=f"{WAITING_FOR_TOKEN} (no access token)")
+            outcome = replace(job, attempts=attempts, next_try=now + MAX_BACKOFF_S, result="no access token",
+                              waiting_for_token=True)
         else:
             samples = self._samples(job, workout)
             try:
                 result = uploader.upload(workout, samples)
-                outcome = replace(job, status=DONE, attempts=attempts, next_try=now, result=result, token="")
+                outcome = replace(job, status=DONE, attempts=attempts, next_try=now, result=result, token="",
+                                  waiting_for_token=False)
             except UploadError as e:
                 outcome = _failed(job, e, now)
             except Exception as e:  # noqa: BLE001 - an answer no client expected: back off like any failure
@@ -109,27 +106,17 @@ class UploadWorker:
 
 def _failed(job: UploadJob, error: UploadError, now: int) -> UploadJob:
     attempts = job.attempts + 1
-    if error.relink:
-        return replace(job, status=FAILED, attempts=attempts, result=f"{RELINK} ({error})", token="")
+    if error.relink:  # a token from the legacy Fitbit sign-in, or a Google account that refused the write
+        return replace(job, status=FAILED, attempts=attempts, result=str(error), token="", needs_relink=True,
+                       waiting_for_token=False)
     if error.permanent:
-        return replace(job, status=FAILED, attempts=attempts, result=str(error), token="")
+        return replace(job, status=FAILED, attempts=attempts, result=str(error), token="", waiting_for_token=False)
     if error.unauthorized:  # wait for a fresh token (see refresh_upload_token), or try again much later
-        return replace(job, attempts=attempts, next_try=now + MAX_BACKOFF_S, result=f"{WAITING_FOR_TOKEN} ({error})")
+        return replace(job, attempts=attempts, next_try=now + MAX_BACKOFF_S, result=str(error),
+                       waiting_for_token=True)
     backoff = min(MAX_BACKOFF_S, FIRST_BACKOFF_S * 2 ** job.attempts)
     wait = error.retry_after if error.retry_after is not None else backoff
-    return replace(job, attempts=attempts, next_try=now + int(wait), result=str(error))
-
-
-def needs_relink(job: UploadJob) -> bool:
-    """True for a job that failed because the person has to link the account again: the hook for the skill to
-    say so once (e.g. "Link your Fitbit account again in the Alexa app") and then mark it told."""
-    return job.status == FAILED and job.result.startswith(RELINK)
-
-
-def told_relink(job: UploadJob) -> UploadJob | None:
-    """The job marked as told (the person heard that they must link the account again), or None if it needs no
-    telling: a marked job no longer counts for `needs_relink`, so the person hears it once."""
-    return replace(job, result="told: " + job.result) if needs_relink(job) else None
+    return replace(job, attempts=attempts, next_try=now + int(wait), result=str(error), waiting_for_token=False)
 
 
 def summary(jobs: Iterable[UploadJob]) -> dict[str, int]:

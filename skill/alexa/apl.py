@@ -1,8 +1,9 @@
-"""The screen of an Echo Show or Fire TV: which APL document an outcome shows, with which data, and the touches
-that come back (Alexa.Presentation.APL.UserEvent) as the same commands the voice gives.
+"""The screen of an Echo Show or Fire TV: which APL document an outcome shows, with which data.
 
 Only a device that lists Alexa.Presentation.APL among its supported interfaces gets a document; every other
-device gets exactly the response it got before screens existed.
+device gets exactly the response it got before screens existed. What the screen shows comes from the outcome:
+the workout under way (its state and timeline), what the engine says it shows (`Outcome.shown`: an exercise's
+cues, the week, a pairing code, a finished workout) and the person's record after the turn.
 """
 
 from __future__ import annotations
@@ -13,30 +14,26 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import is_request_type
 
-from skill.alexa.requests import person_key, request_time_ms
-from skill.alexa.turns import RECORD, TurnRunner
-from skill.engine.commands import Cmd, Command, Outcome
+from skill.alexa.requests import request_time_ms
 from skill.engine.effects import WorkoutFinished
 from skill.engine.plan import Plan
-from skill.engine.record import FINISHED as LOGGED_FINISHED
 from skill.engine.record import PersonRecord
 from skill.engine.state import FINISHED, PAUSED, PLAYING, WorkoutState
-from skill.speech import prompts as p
-from skill.speech.ssml import Speech
+from skill.engine.views import Concluded, Explained, PairingCode, WeekShown
+from skill.storage.stores import Stores
 
 if TYPE_CHECKING:  # the screen's modules load on the first device with a screen, never on a speaker's turn
     from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 
+    from skill.languages import Language
+    from skill.turn import TurnResult
+
 log = logging.getLogger("backcoach.screen")
 
 APL_INTERFACE = "Alexa.Presentation.APL"
-USER_EVENT = "Alexa.Presentation.APL.UserEvent"
 TOKEN = "backcoach"
 DOCUMENTS = ("workout", "card", "summary")
-# What a touch on the screen asks for: the first argument of the button's SendEvent.
-EVENTS: dict[str, Cmd] = {"pause": Cmd.PAUSE, "resume": Cmd.RESUME, "next": Cmd.NEXT, "repeat": Cmd.REPEAT}
 
 
 @cache
@@ -56,114 +53,96 @@ def has_screen(handler_input: HandlerInput) -> bool:
     return interfaces is not None and getattr(interfaces, "alexa_presentation_apl", None) is not None
 
 
-def is_touch(handler_input: HandlerInput) -> bool:
-    """A UserEvent from one of this skill's buttons."""
-    if not is_request_type(USER_EVENT)(handler_input):
-        return False
-    arguments = getattr(handler_input.request_envelope.request, "arguments", None) or []
-    return bool(arguments) and arguments[0] in EVENTS
-
-
-def touch_command(handler_input: HandlerInput) -> Command:
-    """The command a button stands for: the same one the voice intent gives (Pause, Next, Repeat, Resume)."""
-    return Command(EVENTS[handler_input.request_envelope.request.arguments[0]])
-
-
 class Screens:
-    """Builds the RenderDocument directive that goes with an outcome, for a device with a screen."""
+    """Builds the RenderDocument directive that goes with a turn's outcome, for a device with a screen."""
 
-    def __init__(self, turns: TurnRunner, speech: Speech) -> None:
-        self.turns = turns
-        self.speech = speech
-        self.content = turns.coach.content
+    def __init__(self, stores: Stores) -> None:
+        self.stores = stores
 
-    def directives(self, handler_input: HandlerInput, outcome: Outcome) -> list[RenderDocumentDirective]:
-        if not has_screen(handler_input):
-            return []
+    def directives(self, handler_input: HandlerInput, result: TurnResult, language: Language
+                   ) -> list[RenderDocumentDirective]:
         try:
-            name, data = self.screen(handler_input, outcome)
+            name, data = self.screen(handler_input, result, language)
         except Exception as e:  # noqa: BLE001 - the screen is a nicety: the voice goes on without it
             log.error("screen not built error=%s", type(e).__name__)
             return []
         return [render(name, data)]
 
-    def screen(self, handler_input: HandlerInput, outcome: Outcome) -> tuple[str, dict[str, Any]]:
+    def screen(self, handler_input: HandlerInput, result: TurnResult, language: Language
+               ) -> tuple[str, dict[str, Any]]:
         """The document an outcome shows and its data source."""
         from skill.alexa import screens
 
+        outcome, record, p = result.outcome, result.record, language.speech.prompts
         now = request_time_ms(handler_input)
-        keys = {prompt.key for prompt in outcome.speech}
         state = outcome.state
-        plan = self.turns.coach.plan(state) if state is not None else None
+        plan = language.coach.plan(state) if state is not None else None
+        finished = next((e for e in outcome.effects if isinstance(e, WorkoutFinished)), None)
         if plan is not None and state is not None and state.phase == PLAYING and state.response_at_ms == now:
-            done = self._done(handler_input, plan, state, now) if _finishes(outcome) else None
-            panels = screens.workout_panels(self.speech, plan, state, outcome.speech, done)
-            return "workout", screens.workout_data(plan, panels)
-        explained = next((pr.params["exercise"] for pr in outcome.speech if pr.key == "explain"), None)
-        if explained is not None:
-            ex = self.content.exercises[explained]
+            done = self._done(result, language, plan, state, now, finished) if finished else None
+            panels = screens.workout_panels(language.speech, plan, state, outcome.speech, done)
+            return "workout", screens.workout_data(p, plan, panels)
+        shown = outcome.shown
+        if isinstance(shown, Explained):
+            ex = language.content.exercises[shown.exercise]
             return "card", screens.card(ex.name, ex.setup, ex.cues, " ".join(ex.cautions))
-        if keys & {"history", "history_none"}:
-            return "summary", self._week(handler_input, now)
-        if plan is not None and state is not None and (_finishes(outcome) or "workout_done" in keys):
-            return "summary", self._done(handler_input, plan, state, now)
-        code = next((pr.params["code"] for pr in outcome.speech if pr.key == "pair_code"), None)
-        if code is not None:
-            return "card", screens.card(p.SCREEN_PAIR, " ".join(code), hint=p.SCREEN_PAIR_HINT)
+        if isinstance(shown, WeekShown):
+            return "summary", self._week(record, language, now)
+        if plan is not None and state is not None and (finished is not None or isinstance(shown, Concluded)):
+            return "summary", self._done(result, language, plan, state, now, finished)
+        if isinstance(shown, PairingCode):
+            return "card", screens.card(p.SCREEN_PAIR, " ".join(shown.code), hint=p.SCREEN_PAIR_HINT)
         if plan is not None and state is not None and state.phase != FINISHED:
             index = plan.index(state.position) or 0
-            panel = screens.still_panel(plan, index, state)
-            return "workout", screens.workout_data(plan, [panel], paused=state.phase == PAUSED)
+            panel = screens.still_panel(p, plan, index, state)
+            return "workout", screens.workout_data(p, plan, [panel], paused=state.phase == PAUSED)
         return "card", screens.card(p.SCREEN_HOME, p.SCREEN_HOME_HINT)
 
     # -- what was done ------------------------------------------------------------------------------------------
 
-    def _record(self, handler_input: HandlerInput) -> PersonRecord:
-        """The person's record after this turn, as the session carries it."""
-        session = handler_input.attributes_manager.session_attributes
-        data = session.get(RECORD) if handler_input.request_envelope.session is not None else None
-        return PersonRecord.from_dict(data, self.content)[0] if data else PersonRecord()
-
-    def _week(self, handler_input: HandlerInput, now: int) -> dict[str, Any]:
+    def _week(self, record: PersonRecord, language: Language, now: int) -> dict[str, Any]:
         from skill.alexa import screens
 
-        record = self._record(handler_input)
-        days = self.content.default_workout.days_per_week
+        p = language.speech.prompts
+        days = language.content.default_workout.days_per_week
         last = record.history[-1] if record.history else None
         line = p.SCREEN_NO_WORKOUTS
         if last is not None:
-            workout = self.content.workouts.get(last.workout)
+            workout = language.content.workouts.get(last.workout)
             line = p.SCREEN_LAST_WORKOUT.format(workout=workout.name if workout else last.workout, sets=last.sets)
-        return screens.summary(p.SCREEN_THIS_WEEK, [line], screens.week(record.history, now, days, record.local_zone))
+        return screens.summary(p.SCREEN_THIS_WEEK, [line], screens.week(p, record.history, now, days,
+                                                                         record.local_zone))
 
-    def _done(self, handler_input: HandlerInput, plan: Plan, state: WorkoutState, now: int) -> dict[str, Any]:
-        from skill.activity.log import build_log
+    def _done(self, result: TurnResult, language: Language, plan: Plan, state: WorkoutState, now: int,
+              finished: WorkoutFinished | None) -> dict[str, Any]:
+        """A finished workout: its log (made once, carried by the effect; or the record's last entry when the
+        person asks after the fact), the heart rate the watch sent, and the week."""
         from skill.alexa import screens
 
-        record = self._record(handler_input)
-        workout_log = build_log(plan, state, LOGGED_FINISHED)
-        active = workout_log.active_ms if workout_log else 0
-        sets = sum(1 for s in workout_log.sets if s.kind == "move") if workout_log else 0
-        heart = self._heart(handler_input, record, state, now)
-        lines = screens.done_lines(active, sets, heart)
-        return screens.summary(p.SCREEN_DONE, lines, screens.week(record.history, now, plan.workout.days_per_week,
-                                                                    record.local_zone))
+        p, record = language.speech.prompts, result.record
+        if finished is not None:
+            active = finished.log.active_ms if finished.log else 0
+            sets = finished.log.moves if finished.log else 0
+        else:  # asked after the fact: the log kept when it finished
+            kept = self.stores.logs.log(result.who.person_key, state.started_at_ms) or {}
+            active = sum(int(s.get("duration_ms", 0)) for s in kept.get("sets", []))
+            sets = sum(1 for s in kept.get("sets", []) if s.get("kind") == "move")
+        heart = self._heart(result, record, state, now)
+        lines = screens.done_lines(p, active, sets, heart)
+        return screens.summary(p.SCREEN_DONE, lines, screens.week(p, record.history, now, plan.workout.days_per_week,
+                                                                   record.local_zone))
 
-    def _heart(self, handler_input: HandlerInput, record: PersonRecord, state: WorkoutState, now: int) -> list[int]:
+    def _heart(self, result: TurnResult, record: PersonRecord, state: WorkoutState, now: int) -> list[int]:
         """The heart rate the paired watch sent during the workout; none without a watch."""
-        samples = self.turns.stores.samples
+        samples = self.stores.samples
         if not record.paired or samples is None:
             return []
         try:
-            found = samples.recent_samples(person_key(handler_input), state.started_at_ms)
+            found = samples.recent_samples(result.who.person_key, state.started_at_ms)
         except Exception as e:  # noqa: BLE001 - the summary goes without it
             log.error("heart rate not read error=%s", type(e).__name__)
             return []
         return [bpm for t, bpm in found if t <= max(now, state.finished_at_ms)]
-
-
-def _finishes(outcome: Outcome) -> bool:
-    return any(isinstance(e, WorkoutFinished) for e in outcome.effects)
 
 
 def render(name: str, data: dict[str, Any]) -> RenderDocumentDirective:

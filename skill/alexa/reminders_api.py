@@ -15,7 +15,7 @@ import urllib.request
 from typing import Any
 
 from skill.engine.calendar import DEFAULT_ZONE, local_time
-from skill.engine.reminders import Failure
+from skill.engine.reminders import Failure, RemindersFailed
 
 log = logging.getLogger("backcoach.reminders")
 PATH = "/v1/alerts/reminders"
@@ -23,10 +23,9 @@ TIMEOUT_S = 3.0  # the whole response must be back within about 8 s
 BY_DAY = {"weekdays": "MO,TU,WE,TH,FR", "daily": "MO,TU,WE,TH,FR,SA,SU", "weekends": "SA,SU"}
 
 
-class RemindersError(Exception):
+class RemindersError(RemindersFailed):
     def __init__(self, failure: Failure, status: int = 0, code: str = "") -> None:
-        super().__init__(f"{failure.value} status={status} code={code}")
-        self.failure = failure
+        super().__init__(failure, f"status={status} code={code}")
 
 
 def classify(status: int, code: str) -> Failure:
@@ -111,3 +110,19 @@ class RemindersApi:
             return json.loads(raw) if raw else {}
         except ValueError:
             raise RemindersError(Failure.DOWN) from None
+
+
+class AlexaReminders:
+    """The turn's reminders service (skill.turn.Reminders) on Alexa's Reminders API: recurring reminders said in
+    the request's locale."""
+
+    def __init__(self, endpoint: str, token: str, locale: str, text: str) -> None:
+        self.api = RemindersApi(endpoint, token)
+        self.locale = locale
+        self.text = text
+
+    def create(self, days: str, minute: int, now_ms: int, zone: str) -> str:
+        return self.api.create(reminder_body(days, minute, self.text, self.locale, now_ms, zone))
+
+    def delete(self, token: str) -> None:
+        self.api.delete(token)

@@ -13,6 +13,8 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import IntentRequest
 from ask_sdk_model.slu.entityresolution import StatusCode
 
+from skill.turn.request import Who
+
 # Longer than any exercise or workout name a person says; whatever is spoken back is at most this long.
 MAX_SLOT_CHARS = 100
 _NUMBER = re.compile(r"[0-9]{1,4}")
@@ -59,6 +61,23 @@ def number_slot(handler_input: HandlerInput, name: str) -> int | None:
     return int(spoken) if _NUMBER.fullmatch(spoken) else None
 
 
+def request_type(handler_input: HandlerInput) -> str:
+    return handler_input.request_envelope.request.object_type or ""
+
+
+def who(handler_input: HandlerInput) -> Who:
+    """Whose data the request reads and writes."""
+    return Who(record_key=record_key(handler_input), shared_key=shared_record_key(handler_input),
+               person_key=person_key(handler_input), log_key=user_key(handler_input),
+               person=bool(person_id(handler_input)))
+
+
+def device_id(handler_input: HandlerInput) -> str:
+    system = _system(handler_input)
+    device = system.device if system is not None else None
+    return (device.device_id or "") if device is not None else ""
+
+
 def request_time_ms(handler_input: HandlerInput) -> int:
     """When the person spoke, from the request's timestamp (the clock barge-ins are measured on)."""
     timestamp = handler_input.request_envelope.request.timestamp
@@ -94,9 +113,12 @@ def shared_record_key(handler_input: HandlerInput) -> str:
 
 def record_key(handler_input: HandlerInput) -> str:
     """Whose record a request reads and writes: a recognised voice's own, or the account's shared one."""
-    shared = shared_record_key(handler_input)
-    person = person_id(handler_input)
-    return f"{shared}#person#{person}" if person else shared
+    return record_key_of(shared_record_key(handler_input), person_id(handler_input))
+
+
+def record_key_of(user_id: str, person_id: str = "") -> str:
+    """The record key of a user id and a recognised voice's person id ("" for the account's shared profile)."""
+    return f"{user_id}#person#{person_id}" if person_id else user_id
 
 
 def person_key(handler_input: HandlerInput) -> str:

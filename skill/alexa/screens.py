@@ -17,9 +17,9 @@ from typing import Any
 from skill.engine.calendar import DEFAULT_ZONE, local_date, week_of
 from skill.engine.plan import MOVE, REST, Plan, Step
 from skill.engine.record import FINISHED, HistoryEntry
-from skill.engine.script import Prompt
+from skill.engine.script import P, Prompt
 from skill.engine.state import PAUSED, WorkoutState
-from skill.speech import prompts as p
+from skill.speech.language import Prompts
 from skill.speech.ssml import Speech
 from skill.speech.words import capital
 
@@ -56,6 +56,7 @@ def workout_panels(speech: Speech, plan: Plan, state: WorkoutState, spoken: Sequ
                    done: Data | None = None) -> list[Data]:
     """The panels of a response that carries the workout (`state.timeline`); `done`, a closing panel shown once
     the final step has been spoken."""
+    p = speech.prompts
     segments = state.timeline
     said: dict[int, list[tuple[str, int, int, int]]] = defaultdict(list)  # by segment; -1 before the first
     for key, number, start, end in numbers_said(speech, spoken):
@@ -65,7 +66,7 @@ def workout_panels(speech: Speech, plan: Plan, state: WorkoutState, spoken: Sequ
     first_from = 0
     if said[-1]:  # a rest before the first step (the heart rate asked for more)
         first_from = segments[0].start_ms
-        rest = _rest_panel(plan, plan.index(segments[0].step) or 0, said[-1], 0, first_from)
+        rest = _rest_panel(p, plan, plan.index(segments[0].step) or 0, said[-1], 0, first_from)
         panels.append(rest)
     for i, seg in enumerate(segments):
         start = first_from if i == 0 else seg.start_ms
@@ -73,33 +74,33 @@ def workout_panels(speech: Speech, plan: Plan, state: WorkoutState, spoken: Sequ
         end = segments[i + 1].start_ms if i + 1 < len(segments) else last_end
         index = plan.index(seg.step) or 0
         if plan.steps[index].kind == REST:
-            panels.append(_rest_panel(plan, index, said[i], start, end))
+            panels.append(_rest_panel(p, plan, index, said[i], start, end))
         else:
-            panels.append(_move_panel(plan, index, said[i], start, end))
+            panels.append(_move_panel(p, plan, index, said[i], start, end))
     if done is not None:
         panels.append({**done, "kind": "done", "from": segments[-1].end_ms, "to": FOREVER_MS})
     return panels
 
 
-def still_panel(plan: Plan, index: int, state: WorkoutState) -> Data:
+def still_panel(p: Prompts, plan: Plan, index: int, state: WorkoutState) -> Data:
     """The step the person is at, when nothing is being counted: paused, or between responses."""
     step = plan.steps[index]
-    panel = _panel(plan, index, 0, FOREVER_MS)
+    panel = _panel(p, plan, index, 0, FOREVER_MS)
     big = step.rest_seconds if step.kind == REST else step.reps_max
     return {**panel, "kind": "still", "big": str(big),
             "caption": p.SCREEN_PAUSED if state.phase == PAUSED else p.SCREEN_READY}
 
 
-def workout_data(plan: Plan, panels: list[Data], paused: bool = False) -> Data:
+def workout_data(p: Prompts, plan: Plan, panels: list[Data], paused: bool = False) -> Data:
     return {"workout": plan.workout.name, "lagMs": LAG_MS, "panels": panels,
-            "buttons": buttons(PAUSED_BUTTONS if paused else PLAYING_BUTTONS)}
+            "buttons": buttons(p, PAUSED_BUTTONS if paused else PLAYING_BUTTONS)}
 
 
-def buttons(events: Sequence[str]) -> list[Data]:
+def buttons(p: Prompts, events: Sequence[str]) -> list[Data]:
     return [{"label": p.SCREEN_BUTTONS[e], "event": e} for e in events]
 
 
-def _panel(plan: Plan, index: int, start: int, end: int) -> Data:
+def _panel(p: Prompts, plan: Plan, index: int, start: int, end: int) -> Data:
     step = plan.steps[index]
     header = plan.workout.name
     if plan.rounds > 1:
@@ -109,35 +110,38 @@ def _panel(plan: Plan, index: int, start: int, end: int) -> Data:
     return {
         "from": start, "to": end, "header": header, "progress": 100 * moves_before // max(1, plan.move_count()),
         "title": p.SCREEN_REST if step.kind == REST else step.display_name,
-        "detail": "" if step.kind == REST else detail(step),
-        "next": p.SCREEN_NEXT.format(label=screen_label(later)) if later else p.SCREEN_LAST,
+        "detail": "" if step.kind == REST else detail(p, step),
+        "next": p.SCREEN_NEXT.format(label=screen_label(p, later)) if later else p.SCREEN_LAST,
     }
 
 
-def _move_panel(plan: Plan, index: int, said: list[tuple[str, int, int, int]], start: int, end: int) -> Data:
+Said = list[tuple[str, int, int, int]]  # (prompt key, number, start ms, end ms) of each number said aloud
+
+
+def _move_panel(p: Prompts, plan: Plan, index: int, said: Said, start: int, end: int) -> Data:
     step = plan.steps[index]
-    ends = [e for key, _, _, e in said if key == "count"]
+    ends = [e for key, _, _, e in said if key == P.COUNT]
     bounds = [start, *ends, end]
     reps = [{"n": n, "from": bounds[n], "to": bounds[n + 1]} for n in range(len(ends) + 1)]
     caption = (p.SCREEN_REPS.format(reps=step.reps_min) if step.reps_min == step.reps_max
                else p.SCREEN_REPS_RANGE.format(reps_min=step.reps_min, reps_max=step.reps_max))
-    return {**_panel(plan, index, start, end), "kind": "move", "caption": caption, "reps": reps}
+    return {**_panel(p, plan, index, start, end), "kind": "move", "caption": caption, "reps": reps}
 
 
-def _rest_panel(plan: Plan, index: int, said: list[tuple[str, int, int, int]], start: int, end: int) -> Data:
+def _rest_panel(p: Prompts, plan: Plan, index: int, said: Said, start: int, end: int) -> Data:
     """A rest's countdown: the seconds left until the voice says "and go" (the number 0 of the rest prompt)."""
     step = plan.steps[index]
-    rest_end = next((s for key, n, s, _ in said if key == "rest" and n == 0), end)
+    rest_end = next((s for key, n, s, _ in said if key == P.REST and n == 0), end)
     seconds = round((rest_end - start) / 1000)
-    panel = _panel(plan, index, start, end)
+    panel = _panel(p, plan, index, start, end)
     if step.kind != REST:  # an extra rest before this move: the move is what comes next
         panel = {**panel, "title": p.SCREEN_REST, "detail": "",
-                 "next": p.SCREEN_NEXT.format(label=screen_label(step))}
+                 "next": p.SCREEN_NEXT.format(label=screen_label(p, step))}
     return {**panel, "kind": "rest", "caption": p.SCREEN_REST_LEFT, "restEnd": rest_end,
             "restSeconds": max(seconds, 0)}
 
 
-def detail(step: Step) -> str:
+def detail(p: Prompts, step: Step) -> str:
     """'Set 2 of 3 · Left arm', 'Overhand grip', 'Y position'."""
     parts = []
     if step.sets > 1:
@@ -148,9 +152,9 @@ def detail(step: Step) -> str:
     return " · ".join(parts)
 
 
-def screen_label(step: Step) -> str:
+def screen_label(p: Prompts, step: Step) -> str:
     """A move with its side, grip or letter, as the screen names it: 'Band Pull Apart · Underhand grip'."""
-    extra = detail(step)
+    extra = detail(p, step)
     return f"{step.display_name} · {extra}" if extra else step.display_name
 
 
@@ -160,7 +164,8 @@ def card(title: str, subtitle: str = "", items: Sequence[str] = (), hint: str = 
     return {"title": title, "subtitle": subtitle, "items": list(items), "hint": hint}
 
 
-def week(history: Sequence[HistoryEntry], now_ms: int, days_per_week: int, zone: str = DEFAULT_ZONE) -> Data:
+def week(p: Prompts, history: Sequence[HistoryEntry], now_ms: int, days_per_week: int,
+         zone: str = DEFAULT_ZONE) -> Data:
     """This week, Monday to Sunday on the person's calendar (`zone`, as the spoken history counts it): each day
     done, stopped or not."""
     today, monday = local_date(now_ms, zone), week_of(now_ms, zone)
@@ -181,7 +186,7 @@ def summary(title: str, lines: Sequence[str], week_data: Data) -> Data:
     return {"title": title, "lines": list(lines), "week": week_data}
 
 
-def done_lines(active_ms: int, sets: int, heart: Sequence[int]) -> list[str]:
+def done_lines(p: Prompts, active_ms: int, sets: int, heart: Sequence[int]) -> list[str]:
     """What a finished workout amounted to: time working, sets, and the heart rate when a watch sent any."""
     seconds = max(0, active_ms) // 1000
     lines = [p.SCREEN_TIME.format(minutes=seconds // 60, seconds=seconds % 60), p.SCREEN_SETS.format(sets=sets)]

@@ -13,11 +13,12 @@ import urllib.parse
 import urllib.request
 
 from skill.engine.calendar import known_zone
+from skill.turn.request import ZoneUnknown
 
 TIMEOUT_S = 1.0
 
 
-class ZoneError(Exception):
+class ZoneError(ZoneUnknown):
     """The zone could not be read; the message says why, without ids (it is logged)."""
 
 

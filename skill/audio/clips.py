@@ -121,7 +121,7 @@ class ClipLibrary:
     store: ClipStore
     rendered: int = 0
 
-    def clip(self, ssml: str) -> str:
+    def clip(self, ssml: str, language: str = "en") -> str:
         """The id of the clip of `ssml`, rendering it first when the store does not have it."""
         clip = clip_id(ssml, self.engine.name, self.engine.voice)
         if not self.store.has(clip):

@@ -14,8 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
-from ask_sdk_model import RequestEnvelope
-
 from skill.cli import envelopes
 
 if TYPE_CHECKING:
@@ -173,8 +171,7 @@ class AudioDevice:
         request = envelopes.player_event(kind, at_ms / 1000, token, offset_ms)
         envelope = envelopes.envelope(request, user=chat.user, device=chat.device, session_id="", new_session=False,
                                       player=self.context(), access_token=chat.access_token)
-        request_envelope = chat._serializer.deserialize(json.dumps(envelope), RequestEnvelope)
-        response = chat._serializer.serialize(chat.skill.invoke(request_envelope, None)) or {}
+        response = chat.app.handle(json.loads(json.dumps(envelope))) or {}
         directives = (response.get("response") or {}).get("directives") or []
         self.events.append(Event(kind, token, offset_ms, at_ms, directives))
         if (response.get("response") or {}).get("outputSpeech"):

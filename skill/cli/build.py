@@ -42,7 +42,9 @@ INSTALLER_RECORDS = ("RECORD", "INSTALLER", "REQUESTED")
 COMPLETE = ".complete"
 LINKING_PLACEHOLDERS = {"${CLIENT_ID}": "BACKCOACH_LINK_CLIENT_ID", "${CLIENT_SECRET}": "BACKCOACH_LINK_CLIENT_SECRET"}
 # Not needed on Lambda: the local chat and the web endpoint (their dependencies are not in the zip).
-LEFT_OUT = ("skill/cli", "skill/web")
+# What no function runs: the chat, the web endpoint, the phone companion's side of the sync API, and the model
+# generator (the models ship in the skill package, not the zip).
+LEFT_OUT = ("skill/cli", "skill/web", "skill/companion", "skill/alexa/interaction_model.py")
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # every zip entry gets the same time, so equal inputs give equal bytes
 ZIP_LEVEL = 9  # the smallest deflate: the package has a 3 MB budget (issue 18)
 # A Lambda function's ARN (any partition), optionally with a version or alias: what the manifest's endpoint needs.

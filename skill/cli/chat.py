@@ -17,10 +17,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ask_sdk_core.serialize import DefaultSerializer
-from ask_sdk_core.skill import CustomSkill
-from ask_sdk_model import RequestEnvelope
-
 from skill.cli import envelopes
 from skill.cli.nlu import Nlu, Resolution, words
 from skill.companion.simulated import SimulatedWearable
@@ -28,13 +24,14 @@ from skill.companion.stream import Companion
 from skill.content.schema import Content
 from skill.engine.plan import REST, build_plan
 from skill.engine.state import WorkoutState
+from skill.speech.base import part_label
 from skill.speech.readable import to_text
-from skill.speech.ssml import part_label
 from skill.speech.timing import WORDS_PER_MINUTE, estimate_seconds
 
 GAP_SECONDS = 1.0  # between the end of a response and a reply that does not interrupt it
 MIC_WINDOW_SECONDS = 16.0  # about 8 s of listening, the reprompt, about 8 s more: then Alexa ends the session
 if TYPE_CHECKING:
+    from skill.bootstrap import App
     from skill.cli.audio_device import AudioDevice
     from skill.storage.stores import Stores
 
@@ -53,6 +50,7 @@ class Exchange:
     ssml: str
     text: str
     seconds: float  # estimated length of the response's speech
+    record: dict[str, Any] | None = None  # the person's stored record after this request (the chat's own view)
 
     @property
     def ends_session(self) -> bool:
@@ -65,14 +63,13 @@ class Exchange:
 
     @property
     def workout(self) -> WorkoutState | None:
-        record = (self.response.get("sessionAttributes") or {}).get("record") or {}
-        return WorkoutState.from_dict(record.get("workout"))
+        return WorkoutState.from_dict((self.record or {}).get("workout"))
 
 
 class Chat:
     def __init__(
         self,
-        skill: CustomSkill,
+        app: App,
         nlu: Nlu,
         content: Content,
         *,
@@ -94,7 +91,7 @@ class Chat:
         each turn and says what happened, as the deployed upload worker would; `person` plays a voice Alexa
         recognises (a person id in each request; "" for an unrecognised one); `api_endpoint` is the apiEndpoint
         the requests name (Alexa's APIs, or a local stand-in)."""
-        self.skill = skill
+        self.app = app
         self.nlu = nlu
         self.content = content
         self.user = envelopes.user_id(user)
@@ -116,7 +113,6 @@ class Chat:
         self.person = envelopes.person_id(person) if person else ""
         self.api_endpoint = api_endpoint
         self.device_kind = device_kind
-        self._serializer = DefaultSerializer()
         self.player: AudioDevice | None = None  # a device with an AudioPlayer (skill.cli.audio_device)
 
     # -- time ----------------------------------------------------------------------------------------
@@ -211,8 +207,7 @@ class Chat:
             device_kind=self.device_kind,
             player=self.player.context() if self.player is not None else None,
         )
-        request_envelope = self._serializer.deserialize(json.dumps(envelope), RequestEnvelope)
-        response = self._serializer.serialize(self.skill.invoke(request_envelope, None))
+        response = self.app.handle(json.loads(json.dumps(envelope)))
         body = response.get("response") or {}
         ssml = (body.get("outputSpeech") or {}).get("ssml", "")
         self.attributes = response.get("sessionAttributes") or {}
@@ -220,7 +215,7 @@ class Chat:
         seconds = estimate_seconds(ssml)
         if ssml:
             self.last_start, self.last_seconds = at, seconds
-        exchange = Exchange(said, envelope, response, at, ssml, to_text(ssml), seconds)
+        exchange = Exchange(said, envelope, response, at, ssml, to_text(ssml), seconds, self.stored())
         if self.player is not None:
             self.history.append(exchange)
             self._print(exchange)
@@ -237,6 +232,12 @@ class Chat:
         if self.speak and ssml:
             subprocess.run(["espeak-ng", "-m", "-s", str(WORDS_PER_MINUTE), ssml], check=False)
         return exchange
+
+    def stored(self) -> dict[str, Any] | None:
+        """The person's record as the store holds it now (what the next request will read)."""
+        from skill.alexa.requests import record_key_of
+
+        return self.app.stores.records.load(record_key_of(self.user, self.person))
 
     # -- output --------------------------------------------------------------------------------------
 
@@ -267,7 +268,8 @@ class Chat:
         for seg in state.timeline:
             step = plan.steps[plan.index(seg.step) or 0]
             seconds = seg.start_ms // 1000
-            label = "rest" if step.kind == REST else part_label(step.display_name, step.part_kind, step.part_label)
+            p = self.app.languages.english.speech.prompts
+            label = "rest" if step.kind == REST else part_label(p, step.display_name, step.part_kind, step.part_label)
             marks.append(f"{seconds // 60}:{seconds % 60:02d} {label}")
         return marks
 

@@ -72,7 +72,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
 def _chat(args: argparse.Namespace, default_db: Path) -> int:
     from skill.alexa.interaction_model import load_model
-    from skill.bootstrap import build_skill, build_upload_worker
+    from skill.bootstrap import build_app, build_upload_worker
     from skill.cli import activity
     from skill.cli.chat import Chat, run_lines
     from skill.cli.local_zone import chat_zones, machine_zone
@@ -102,7 +102,7 @@ def _chat(args: argparse.Namespace, default_db: Path) -> int:
         service = next((s for s in SERVICES if s in tokens), "")
         zones = chat_zones(args.zone or machine_zone())
         chat = Chat(
-            build_skill(stores, content, upload_service=service, zones=zones), Nlu(load_model()), content,
+            build_app(stores, content, upload_service=service, zones=zones), Nlu(load_model()), content,
             user=args.user, device=args.device, realtime=args.realtime, show=print, speak=args.speak,
             show_timeline=not args.no_timeline, wearable=link, access_token=tokens.get(service, ""),
             uploads=(lambda: activity.run_uploads(build_upload_worker(stores))) if service else None,
@@ -114,7 +114,7 @@ def _chat(args: argparse.Namespace, default_db: Path) -> int:
         if args.audio:
             from skill.cli.audio_device import AudioDevice
 
-            chat.skill = build_skill(stores, content, upload_service=service, clips=clips, zones=zones)
+            chat.app = build_app(stores, content, upload_service=service, clips=clips, zones=zones)
             chat.speak = False
             device = AudioDevice(chat, clips.duration_ms, show=print, clip_bytes=clips.store.get,
                                  speak_to=args.clips_out if args.speak else None)
@@ -143,7 +143,7 @@ def _chat(args: argparse.Namespace, default_db: Path) -> int:
         with args.transcript.open("w", encoding="utf-8") as out:
             for exchange in chat.history:
                 out.write(json.dumps({"said": exchange.said, "request": exchange.request,
-                                      "response": exchange.response}) + "\n")
+                                      "response": exchange.response, "record": exchange.record}) + "\n")
     return 0
 
 

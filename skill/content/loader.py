@@ -18,8 +18,8 @@ GUIDE_FILE = "guide.toml"
 
 
 @cache
-def load_content(directory: Path = CONTENT_DIR) -> Content:
-    """The validated content of `directory`; cached, so every caller shares one copy."""
+def load_content(directory: Path = CONTENT_DIR, language: str = "en") -> Content:
+    """The validated content of `directory` in `language`; cached, so every caller shares one copy."""
     exercises = [
         build(Exercise, raw, f"{EXERCISES_FILE}: exercise")
         for raw in _items(directory, EXERCISES_FILE, "exercise")

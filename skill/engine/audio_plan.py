@@ -13,8 +13,8 @@ from functools import cache
 
 from skill.engine.plan import MOVE, REST, Plan
 from skill.engine.rest import MAX_REST_SECONDS, STEP_SECONDS
-from skill.engine.script import Prompt, say
-from skill.engine.steps import step_prompts, tail
+from skill.engine.script import P, Prompt, say
+from skill.engine.steps import move_names, step_prompts, tail
 from skill.engine.views import Where, where
 
 # Parts of a step.
@@ -53,18 +53,18 @@ def step_tracks(plan: Plan, i: int) -> tuple[Track, ...]:
     out: list[Track] = []
     if i == 0:
         w = plan.workout
-        out.append(Track(step.id, INTRO, (say("intro", workout=w.name, moves=_moves(plan), rounds=w.rounds,
+        out.append(Track(step.id, INTRO, (say(P.INTRO, workout=w.name, moves=_moves(plan), rounds=w.rounds,
                                                   minutes=w.minutes, round_rest=w.rest_between_rounds_seconds,
                                                   set_rest=w.rest_between_sets_seconds),), at))
     if step.kind == REST:
         following = where(plan, i + 1) if i + 1 < len(plan.steps) else None
-        hold = say("rest_hold", seconds=hold_seconds(step.rest_seconds), total=step.rest_seconds, next=following)
+        hold = say(P.REST_HOLD, seconds=hold_seconds(step.rest_seconds), total=step.rest_seconds, next=following)
         out.append(Track(step.id, MAIN, (hold,), at))
-        out.append(Track(step.id, COUNT_IN, (say("count_in", seconds=COUNT_IN_SECONDS),), at))
+        out.append(Track(step.id, COUNT_IN, (say(P.COUNT_IN, seconds=COUNT_IN_SECONDS),), at))
     else:
         previous = plan.steps[i - 1] if i > 0 else None
         if previous is not None and previous.kind == MOVE and step.part == 0:
-            out.append(Track(step.id, SETUP, (say("transition", at=at, seconds=SETUP_SECONDS),), at))
+            out.append(Track(step.id, SETUP, (say(P.TRANSITION, at=at, seconds=SETUP_SECONDS),), at))
         prompts, _ = step_prompts(plan, i, first=False, teach=False, praise=praise_before(plan, i))
         out.append(Track(step.id, MAIN, tuple(prompts), at))
     if i == len(plan.steps) - 1:
@@ -73,7 +73,7 @@ def step_tracks(plan: Plan, i: int) -> tuple[Track, ...]:
 
 
 def extra_track(plan: Plan, i: int, n: int) -> Track:
-    return Track(plan.steps[i].id, f"{MORE}{n}", (say("rest_more", seconds=STEP_SECONDS),), where(plan, i))
+    return Track(plan.steps[i].id, f"{MORE}{n}", (say(P.REST_MORE, seconds=STEP_SECONDS),), where(plan, i))
 
 
 def find(plan: Plan, step_id: str, part: str) -> Track | None:
@@ -133,6 +133,4 @@ def all_tracks(plan: Plan) -> list[Track]:
 
 
 def _moves(plan: Plan) -> tuple[str, ...]:
-    from skill.engine.steps import move_names
-
     return move_names(plan)

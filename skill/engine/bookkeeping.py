@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
+from skill.content.schema import Content
 from skill.engine.coaching import Coaching
-from skill.engine.commands import Outcome
 from skill.engine.effects import (
     AdoptOffered,
     EquipmentChanged,
@@ -27,27 +27,21 @@ from skill.engine.effects import (
     WorkoutAbandoned,
     WorkoutFinished,
 )
-from skill.engine.history import entry
-from skill.engine.record import ABANDONED, FINISHED, PersonRecord
+from skill.engine.record import PersonRecord
+from skill.engine.state import WorkoutState
 from skill.engine.weeks import roll
 
-if TYPE_CHECKING:
-    from skill.engine.coach import Coach
 
-
-def recorded(coach: Coach, record: PersonRecord, outcome: Outcome, now_ms: int) -> PersonRecord:
-    """`record` after `outcome`: its new workout state and every effect that belongs in the record."""
-    new = replace(record, workout=outcome.state)
-    for effect in outcome.effects:
+def recorded(content: Content, record: PersonRecord, state: WorkoutState | None, effects: Iterable[object],
+             now_ms: int) -> PersonRecord:
+    """`record` with the workout at `state`, and every one of `effects` that belongs in the record."""
+    new = replace(record, workout=state)
+    for effect in effects:
         if isinstance(effect, WorkoutFinished | WorkoutAbandoned):
-            plan = coach.plan(effect.state)
-            if plan is not None:
-                status = FINISHED if isinstance(effect, WorkoutFinished) else ABANDONED
-                zone = new.local_zone  # as the turn read it from the device (or the last one known)
-                new = new.with_history(entry(plan, effect.state, status, now_ms, new.coaching.steps, zone=zone))
-                if status == FINISHED:
-                    target = coach.content.default_workout.days_per_week
-                    new = replace(new, coaching=roll(new.coaching, new.history, target, now_ms, zone))
+            new = new.with_history(effect.entry)
+            if isinstance(effect, WorkoutFinished):  # the weeks since the last one counted, counted once
+                target = content.default_workout.days_per_week
+                new = replace(new, coaching=roll(new.coaching, new.history, target, now_ms, new.local_zone))
         elif isinstance(effect, SettingChanged):
             value = bool(effect.value) if effect.name == "equipment_asked" else effect.value
             new = replace(new, settings=replace(new.settings, **{effect.name: value}))

@@ -1,21 +1,18 @@
-"""The workout engine's front door: where the person is, and what a command does there.
+"""The coach of one language: the content, the speech layer's measure and the response budget, and where a saved
+workout state is in its plan. Every action of the engine takes one; the front door (skill.engine.decide) picks
+the action.
 
 Pure: it imports no Alexa, AWS or web framework code. The speech layer is injected as a `Measure`, so the
-engine can pack as much of the workout into one response as the `Budget` allows. The rules live beside it:
-the transition table (transitions.py), the timeline (timeline.py), packing (pacing.py), what each step says
-(steps.py), and the actions of the workout (workout.py), of answers (answers.py) and of the rest (account.py).
+engine can pack as much of the workout into one response as the `Budget` allows.
 """
 
 from __future__ import annotations
 
 from skill.content.schema import Content
-from skill.engine import account, followup, reminders
-from skill.engine.commands import Command, Outcome
 from skill.engine.plan import MOVE, Plan, build_plan
-from skill.engine.script import Budget, Measure, say
+from skill.engine.script import Budget, Measure
 from skill.engine.state import FINISHED, PLAYING, WorkoutState
 from skill.engine.timeline import settle
-from skill.engine.transitions import dispatch
 from skill.engine.views import Where, where
 
 
@@ -24,14 +21,6 @@ class Coach:
         self.content = content
         self.measure = measure
         self.budget = budget
-
-    def handle(self, state: WorkoutState | None, command: Command, now_ms: int) -> Outcome:
-        """Apply `command` at time `now_ms` (epoch ms). Never raises for any state or command."""
-        if state is not None and self.plan(state) is None:
-            state = None  # a saved state that no longer fits the content: start afresh
-        if state is not None:
-            state = self.settle(state, now_ms)
-        return followup.after(self, command, dispatch(self, state, command, now_ms), now_ms)
 
     def plan(self, state: WorkoutState) -> Plan | None:
         """The plan of the state's workout, or None when the state is not a valid place in it."""
@@ -70,17 +59,3 @@ class Coach:
         if state.phase == FINISHED:
             return plan.move_count()
         return sum(1 for s in plan.steps[:index] if s.kind == MOVE)
-
-    def storage_unavailable(self) -> Outcome:
-        """What to say when the person's saved workout cannot be read: nothing is changed or written."""
-        return Outcome("storage_unavailable", None, (say("storage_down"),), reprompt=(say("reprompt", at=None),))
-
-    def upload_not_queued(self, state: WorkoutState | None, command: Command) -> Outcome:
-        return account.upload_not_queued(self, state, command)
-
-    def reminders_saved(self, outcome: Outcome, tokens: tuple[str, ...], days: str, minute: int) -> Outcome:
-        return reminders.saved(self, outcome, tokens, days, minute)
-
-    def reminders_failed(self, state: WorkoutState | None, command: Command, why: reminders.Failure,
-                         kept: tuple[str, ...]) -> Outcome:
-        return reminders.failed(self, state, command, why, kept)

@@ -1,17 +1,21 @@
-"""The commands a person can give, and what the engine answers."""
+"""What a person (or their device) asks, and what the engine answers.
+
+A `Command` is only what this one request said: the command and its words, and for the audio mode where the
+device's player is. What the person's record holds is read from the record itself, and what the turn found out
+(the heart rate, a pairing code, the linked account) comes as `Services` (skill.engine.context).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
-from skill.engine.calendar import DEFAULT_ZONE
-from skill.engine.coaching import Coaching
+from skill.engine.cues import NOTHING_CUE, Cue
 from skill.engine.effects import Effect
-from skill.engine.record import HistoryEntry, PersonRecord
-from skill.engine.rest import Vitals
+from skill.engine.record import PersonRecord
 from skill.engine.script import Prompt
 from skill.engine.state import WorkoutState
+from skill.engine.views import Card, Shown
 
 
 class Cmd(StrEnum):
@@ -53,43 +57,63 @@ class Cmd(StrEnum):
     EASY = "easy"  # "that was easy"
     REMIND = "remind"  # "remind me to work out on weekdays at seven"
     STOP_REMINDING = "stop_reminding"
+    # The audio mode: the way workouts are coached, loop and shuffle (there is nothing to loop)...
+    USE_AUDIO = "use_audio"
+    USE_SPEECH = "use_speech"
+    LOOP = "loop"
+    # ... and what the device's player reports, or its buttons ask (no session, no speech).
+    PLAYBACK_STARTED = "playback_started"
+    PLAYBACK_NEARLY_FINISHED = "playback_nearly_finished"
+    PLAYBACK_FINISHED = "playback_finished"
+    PLAYBACK_STOPPED = "playback_stopped"
+    PLAYBACK_FAILED = "playback_failed"
+    BUTTON_PLAY = "button_play"
+    BUTTON_PAUSE = "button_pause"
+    BUTTON_NEXT = "button_next"
+    BUTTON_PREVIOUS = "button_previous"
+
+
+# What the device's player reports or its buttons ask: the audio mode's events.
+PLAYER_EVENTS = frozenset({Cmd.PLAYBACK_STARTED, Cmd.PLAYBACK_NEARLY_FINISHED, Cmd.PLAYBACK_FINISHED,
+                           Cmd.PLAYBACK_STOPPED, Cmd.PLAYBACK_FAILED})
+BUTTONS = frozenset({Cmd.BUTTON_PLAY, Cmd.BUTTON_PAUSE, Cmd.BUTTON_NEXT, Cmd.BUTTON_PREVIOUS})
+
+
+@dataclass(frozen=True)
+class Played:
+    """Where a device's player is (or an event says it was): a clip of this skill's, by the workout it belongs
+    to (id and start), the step's stable id and the track, and the offset into it."""
+
+    workout: str
+    started_at_ms: int
+    step: str
+    part: str
+    offset_ms: int = 0
+
+    def belongs_to(self, state: WorkoutState | None) -> bool:
+        return state is not None and (state.workout, state.started_at_ms) == (self.workout, self.started_at_ms)
 
 
 @dataclass(frozen=True)
 class Command:
     name: Cmd
     workout: str = ""  # START: the workout id ("" for the default)
-    equipment: tuple[str, ...] = ()  # START: what the person has ("" = everything)
-    exercise: str = ""  # EXPLAIN, EASY, EASIER: the exercise id, when the words matched one
+    equipment: tuple[str, ...] = ()  # START, EQUIPMENT: what the person has ("" = everything)
+    exercise: str = ""  # EXPLAIN, EASY, EASIER...: the exercise id, when the words matched one
     heard: str = ""  # EXPLAIN: the words heard, when they matched none
-    new_session: bool = False  # the first request of a session ("Alexa, ask back coach to ...")
-    vitals: Vitals | None = None  # the paired wearable's recent heart rate, when there is one
-    code: str = ""  # PAIR: the one-time code issued for this person ("" when wearables are not set up)
-    number: int | None = None  # SET_RECOVERY: beats per minute; SET_AGE: years
-    history: tuple[HistoryEntry, ...] = ()  # HISTORY: the workouts on record
-    upload_service: str = ""  # where finished workouts can be sent ("strava", "fitbit"; "" when not set up)
-    linked: bool = False  # the person has linked their account with that service
-    # What the person's record says, for every command (the turn fills these in):
-    tempo: int = 100  # percent of each move's own tempo ("slow down" raises it)
-    taught: tuple[str, ...] = ()  # exercises already taught in full: their key cue is enough
-    first_ever: bool = False  # no workout done yet: the first one starts with a word on pain
-    known_equipment: tuple[str, ...] = ()  # what they said they have, for the full session
     letter: str = ""  # EXPLAIN: "how do I do the Y"
-    relink: str = ""  # LAUNCH: an upload service whose account must be linked again ("" when none)
-    equipment_asked: bool = False  # the coach asked what equipment the person has (once, before a full session)
-    # Coaching over weeks: what the record holds (every command), whose voice it is, and what a request carried.
-    coaching: Coaching = field(default_factory=Coaching)
-    person: bool = False  # a recognised voice with a profile of its own
-    shared: PersonRecord | None = None  # YES to taking over the shared history: the shared profile's record
+    number: int | None = None  # SET_RECOVERY: beats per minute; SET_AGE: years
     days: str = ""  # REMIND: "weekdays", "daily", "weekends" ("" = the plan's days)
     minute: int | None = None  # REMIND: minutes after midnight, when a time was heard
-    zone: str = DEFAULT_ZONE  # the person's time zone (IANA): the calendar days, weeks and "days ago" count in it
+    new_session: bool = False  # the first request of a session ("Alexa, ask back coach to ...")
+    played: Played | None = None  # a player event's clip, or what the device's player holds (audio mode)
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """The engine's answer: a result name (for logs and tests), the new state, what to say, and what the turn
-    must do about it (effects)."""
+    """The engine's answer: a result name (for logs and tests), the new state, what to say, what the turn must
+    do about it (effects), and for the platform a card, what a screen shows and the audio player's cue.
+    `record` is the person's record after it all, filled in by the engine's front door (skill.engine.decide)."""
 
     result: str
     state: WorkoutState | None
@@ -97,5 +121,7 @@ class Outcome:
     reprompt: tuple[Prompt, ...] = ()
     end_session: bool = False
     effects: tuple[Effect, ...] = ()
-    card: str = ""  # a card for the Alexa app: "link_account", "reminders_permission", "summary"
-    card_lines: tuple[Prompt, ...] = ()  # "summary": what the card says, one line each
+    card: Card | None = None  # for the Alexa app
+    shown: Shown | None = None  # what a screen shows besides the workout (an exercise's cues, the week, a code)
+    cue: Cue = NOTHING_CUE  # the audio mode: what the player does next
+    record: PersonRecord | None = None

@@ -1,7 +1,8 @@
 """What a command caused, beyond the new state and the words: the turn applies each of these.
 
-The engine never touches storage or services; it says what happened, and the turn (skill.alexa.turns) writes
-logs, queues uploads and revokes tokens accordingly. Applying an effect twice does no harm.
+The engine never touches storage or services; it says what happened. Effects on the record are folded into
+the new record by the engine itself (skill.engine.bookkeeping); effects on the world (logs, upload jobs,
+revoked tokens, reminders) are carried out by the turn (skill.turn). Applying an effect twice does no harm.
 """
 
 from __future__ import annotations
@@ -9,22 +10,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from skill.engine.coaching import Offer
+from skill.engine.history import WorkoutLog
 from skill.engine.record import HistoryEntry, Settings
 from skill.engine.state import WorkoutState
 
 
 @dataclass(frozen=True)
 class WorkoutFinished:
-    """The workout's final response was produced (or it was finished outright): log it and count it."""
+    """The workout's final response was produced (or it was finished outright): its history entry goes into the
+    record, its log to the log store (None: not one move was done), both made once (skill.engine.history)."""
 
     state: WorkoutState
+    entry: HistoryEntry
+    log: WorkoutLog | None
 
 
 @dataclass(frozen=True)
 class WorkoutAbandoned:
-    """A workout under way was replaced by a new one: log what was done of it."""
+    """A workout under way was replaced by a new one: what was done of it, kept as for a finished one."""
 
     state: WorkoutState
+    entry: HistoryEntry
+    log: WorkoutLog | None
 
 
 @dataclass(frozen=True)

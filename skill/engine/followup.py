@@ -6,63 +6,60 @@ stays true. Pure."""
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from datetime import date
 
 from skill.engine import progress
-from skill.engine.coaching import Offer
-from skill.engine.commands import Cmd, Command, Outcome
+from skill.engine.coach import Coach
+from skill.engine.commands import Cmd, Outcome
+from skill.engine.context import Context
 from skill.engine.effects import MissedWeekTold, OfferClosed, OfferMade, WorkoutFinished
-from skill.engine.history import entry
-from skill.engine.record import FINISHED, PersonRecord
-from skill.engine.script import Prompt, say
-from skill.engine.weeks import last_week_monday, roll, this_week
-
-if TYPE_CHECKING:
-    from skill.engine.coach import Coach
+from skill.engine.record import HistoryEntry, PersonRecord
+from skill.engine.script import P, Prompt, say
+from skill.engine.views import Summary
+from skill.engine.weeks import finished_in, last_week_monday, this_week
 
 ANSWERS = (Cmd.YES, Cmd.NO)
 
 
-def after(coach: Coach, command: Command, outcome: Outcome, now_ms: int) -> Outcome:
+def after(coach: Coach, ctx: Context, outcome: Outcome, record: PersonRecord, now_ms: int) -> Outcome:
+    """`outcome` with what follows it; `record`: the person's record once the outcome's effects are in it (the
+    finished workout in the history, the weeks since the last one counted)."""
     finished = next((e for e in outcome.effects if isinstance(e, WorkoutFinished)), None)
     if finished is not None:
-        outcome = _after_workout(coach, command, outcome, finished, now_ms)
+        outcome = _after_workout(coach, ctx, outcome, finished, record, now_ms)
     opened = any(isinstance(e, OfferMade) for e in outcome.effects)
     closed = any(isinstance(e, OfferClosed) for e in outcome.effects)
-    if command.coaching.offer is not None and not opened and not closed and command.name not in ANSWERS:
+    if ctx.coaching.offer is not None and not opened and not closed and ctx.name not in ANSWERS:
         outcome = replace(outcome, effects=(*outcome.effects, OfferClosed()))
     return outcome
 
 
-def _after_workout(coach: Coach, command: Command, outcome: Outcome, finished: WorkoutFinished,
+def _after_workout(coach: Coach, ctx: Context, outcome: Outcome, finished: WorkoutFinished, record: PersonRecord,
                    now_ms: int) -> Outcome:
     plan = coach.plan(finished.state)
     if plan is None:
         return outcome
-    zone = command.zone
-    done = entry(plan, finished.state, FINISHED, now_ms, command.coaching.steps, zone=zone)
-    history = PersonRecord(history=command.history).with_history(done).history
+    zone, done, history, rolled = record.local_zone, finished.entry, record.history, record.coaching
     target = coach.content.default_workout.days_per_week
-    rolled = roll(command.coaching, history, target, now_ms, zone)
     week = this_week(history, target, now_ms, zone)
-    card = (say("card_workout", workout=plan.workout.name, sets=done.sets,
+    card = (say(P.CARD_WORKOUT, workout=plan.workout.name, sets=done.sets,
                 minutes=max(1, round((done.finished_at_ms - done.started_at_ms) / 60_000))),
-            *([say("card_heart", bpm=command.vitals.samples[-1][1])] if command.vitals and command.vitals.samples
+            *([say(P.CARD_HEART, bpm=ctx.vitals.samples[-1][1])] if ctx.vitals and ctx.vitals.samples
               else []),
-            say("card_week", count=week.done, target=target))
-    if not outcome.card:
-        outcome = replace(outcome, card="summary", card_lines=card)
+            say(P.CARD_WEEK, count=week.done, target=target))
+    if outcome.card is None:
+        outcome = replace(outcome, card=Summary(card))
     if not outcome.end_session:
         return outcome  # a question is open (the upload): the rest waits for the next workout
     extra: list[Prompt] = []
     effects = list(outcome.effects)
     if rolled.missed_week:
         last = rolled.missed_week == last_week_monday(now_ms, zone)
-        extra.append(say("missed_week", last=last, count=_count_in(history, rolled.missed_week, zone),
+        extra.append(say(P.MISSED_WEEK, last=last, count=_count_in(history, rolled.missed_week, zone),
                          target=target))
         effects.append(MissedWeekTold())
     if week.done == target:
-        extra.append(say("week_met", target=target, streak=rolled.streak + 1))
+        extra.append(say(P.WEEK_MET, target=target, streak=rolled.streak + 1))
     found = progress.candidate(coach.content, rolled, history)
     asking = found is not None
     if found is not None:
@@ -72,17 +69,10 @@ def _after_workout(coach: Coach, command: Command, outcome: Outcome, finished: W
         return replace(outcome, effects=tuple(effects))
     outcome = replace(outcome, speech=(*outcome.speech, *extra), effects=tuple(effects))
     if asking:
-        outcome = replace(outcome, end_session=False, reprompt=(say("progress_reprompt"),))
+        outcome = replace(outcome, end_session=False, reprompt=(say(P.PROGRESS_REPROMPT),))
     return outcome
 
 
-def _count_in(history: tuple, monday_iso: str, zone: str) -> int:
-    from datetime import date
-
-    from skill.engine.weeks import finished_in
-
+def _count_in(history: tuple[HistoryEntry, ...], monday_iso: str, zone: str) -> int:
     return len(finished_in(history, date.fromisoformat(monday_iso), zone))
 
-
-def offer(command: Command) -> Offer | None:
-    return command.coaching.offer

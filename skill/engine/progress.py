@@ -6,20 +6,18 @@ Every change is the person's choice, and each is an effect the record keeps. Pur
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from skill.content.schema import Content
-from skill.engine.answers import keep
+from skill.engine.coach import Coach
 from skill.engine.coaching import PROGRESS, Coaching, Offer
-from skill.engine.commands import Command, Outcome
+from skill.engine.commands import Outcome
+from skill.engine.context import Context
 from skill.engine.effects import MoveEasy, OfferClosed, StepChanged, StepDeclined
 from skill.engine.plan import build_plan
 from skill.engine.record import FINISHED, HistoryEntry
-from skill.engine.script import say
+from skill.engine.replies import current_move, keep
+from skill.engine.script import P, say
 from skill.engine.state import WorkoutState
-
-if TYPE_CHECKING:
-    from skill.engine.coach import Coach
 
 State = WorkoutState | None
 EASY, COMPLETE = "easy", "complete"
@@ -79,67 +77,65 @@ def candidate(content: Content, coaching: Coaching, history: tuple[HistoryEntry,
 
 
 def offer_prompts(found: Candidate) -> list:
-    return [say("progress_offer", exercise=found.exercise, step=found.step, reason=found.reason,
+    return [say(P.PROGRESS_OFFER, exercise=found.exercise, step=found.step, reason=found.reason,
                 sessions=found.sessions)]
 
 
-def latest_start(command: Command) -> int:
-    return max((h.started_at_ms for h in command.history), default=0)
+def latest_start(ctx: Context) -> int:
+    return max((h.started_at_ms for h in ctx.history), default=0)
 
 
 # -- actions (rows of the transition table) ----------------------------------------------------------------
 
-def accept(coach: Coach, state: State, command: Command, now_ms: int) -> Outcome:
-    offer = command.coaching.offer
+def accept(coach: Coach, state: State, ctx: Context, now_ms: int) -> Outcome:
+    offer = ctx.coaching.offer
     assert offer is not None
-    effects = (OfferClosed(), StepChanged(offer.exercise, offer.step, latest_start(command)))
-    return Outcome("step_changed", state, (say("progress_accepted", exercise=offer.exercise, step=offer.step),),
+    effects = (OfferClosed(), StepChanged(offer.exercise, offer.step, latest_start(ctx)))
+    return Outcome("step_changed", state, (say(P.PROGRESS_ACCEPTED, exercise=offer.exercise, step=offer.step),),
                    end_session=True, effects=effects)
 
 
-def not_yet(coach: Coach, state: State, command: Command, now_ms: int) -> Outcome:
-    offer = command.coaching.offer
+def not_yet(coach: Coach, state: State, ctx: Context, now_ms: int) -> Outcome:
+    offer = ctx.coaching.offer
     assert offer is not None
-    effects = (OfferClosed(), StepDeclined(offer.exercise, latest_start(command)))
-    return Outcome("step_declined", state, (say("progress_declined"),), end_session=True, effects=effects)
+    effects = (OfferClosed(), StepDeclined(offer.exercise, latest_start(ctx)))
+    return Outcome("step_declined", state, (say(P.PROGRESS_DECLINED),), end_session=True, effects=effects)
 
 
-def _meant(coach: Coach, state: State, command: Command) -> str:
+def _meant(coach: Coach, state: State, ctx: Context) -> str:
     """The exercise the person means: named, under way, or the last one they moved on."""
-    if command.exercise in coach.content.exercises:
-        return command.exercise
+    if ctx.command.exercise in coach.content.exercises:
+        return ctx.command.exercise
     if state is not None and coach.plan(state) is not None:
-        from skill.engine.workout import current_move
-
         plan, index = coach.placed(state)
         return plan.steps[current_move(plan, state, index)].exercise_id
-    changed = [e for e, s in command.coaching.steps.items() if s]
+    changed = [e for e, s in ctx.coaching.steps.items() if s]
     return changed[-1] if changed else ""
 
 
-def easy(coach: Coach, state: State, command: Command, now_ms: int) -> Outcome:
-    exercise = _meant(coach, state, command)
+def easy(coach: Coach, state: State, ctx: Context, now_ms: int) -> Outcome:
+    exercise = _meant(coach, state, ctx)
     if not exercise:
-        return keep(coach, state, "which_exercise", [say("which_exercise")], back=True)
-    if not next_step(coach.content, command.coaching, exercise):
-        return keep(coach, state, "easy_top", [say("easy_top", exercise=exercise)], back=True)
-    outcome = keep(coach, state, "easy_noted", [say("easy_noted", exercise=exercise)], back=True)
+        return keep(coach, state, "which_exercise", [say(P.WHICH_EXERCISE)], back=True)
+    if not next_step(coach.content, ctx.coaching, exercise):
+        return keep(coach, state, "easy_top", [say(P.EASY_TOP, exercise=exercise)], back=True)
+    outcome = keep(coach, state, "easy_noted", [say(P.EASY_NOTED, exercise=exercise)], back=True)
     return Outcome(outcome.result, outcome.state, outcome.speech, outcome.reprompt, effects=(MoveEasy(exercise),))
 
 
-def has_a_step_to_undo(coach: Coach, state: State, command: Command, now_ms: int) -> bool:
+def has_a_step_to_undo(coach: Coach, state: State, ctx: Context, now_ms: int) -> bool:
     """The move meant is past its first step: "easier" steps it back (otherwise it gets plain advice)."""
-    exercise = _meant(coach, state, command)
-    return bool(exercise) and previous_step(coach.content, command.coaching, exercise) is not None
+    exercise = _meant(coach, state, ctx)
+    return bool(exercise) and previous_step(coach.content, ctx.coaching, exercise) is not None
 
 
-def easier(coach: Coach, state: State, command: Command, now_ms: int) -> Outcome:
-    exercise = _meant(coach, state, command)
-    back = previous_step(coach.content, command.coaching, exercise) if exercise else None
+def easier(coach: Coach, state: State, ctx: Context, now_ms: int) -> Outcome:
+    exercise = _meant(coach, state, ctx)
+    back = previous_step(coach.content, ctx.coaching, exercise) if exercise else None
     if back is None:
-        return keep(coach, state, "easier_as_taught", [say("easier_as_taught")], back=True)
-    outcome = keep(coach, state, "step_back", [say("step_back", exercise=exercise, step=back)], back=True)
-    effects = (StepChanged(exercise, back, latest_start(command)),)
+        return keep(coach, state, "easier_as_taught", [say(P.EASIER_AS_TAUGHT)], back=True)
+    outcome = keep(coach, state, "step_back", [say(P.STEP_BACK, exercise=exercise, step=back)], back=True)
+    effects = (StepChanged(exercise, back, latest_start(ctx)),)
     return Outcome(outcome.result, outcome.state, outcome.speech, outcome.reprompt, effects=effects)
 
 

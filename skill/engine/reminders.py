@@ -4,12 +4,13 @@ answered comes back here (`saved`, `failed`), so every answer is the engine's. P
 
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import StrEnum
-from typing import TYPE_CHECKING
 
-from skill.engine.answers import keep
+from skill.engine.coach import Coach
 from skill.engine.coaching import REMINDER, Offer
-from skill.engine.commands import Command, Outcome
+from skill.engine.commands import Outcome
+from skill.engine.context import Context
 from skill.engine.effects import (
     OfferClosed,
     OfferMade,
@@ -18,11 +19,10 @@ from skill.engine.effects import (
     RemindersRequested,
     RemindersSaved,
 )
-from skill.engine.script import say
+from skill.engine.replies import keep
+from skill.engine.script import P, say
 from skill.engine.state import WorkoutState
-
-if TYPE_CHECKING:
-    from skill.engine.coach import Coach
+from skill.engine.views import RemindersPermission
 
 State = WorkoutState | None
 DAYS = ("weekdays", "daily", "weekends")
@@ -40,50 +40,57 @@ class Failure(StrEnum):
     NO_API = "no_api"  # the request named no apiEndpoint / apiAccessToken
 
 
-def offer(coach: Coach, state: State, command: Command, now_ms: int) -> Outcome:
-    days = command.days if command.days in DAYS else "weekdays"
-    minute = command.minute if command.minute is not None else DEFAULT_MINUTE
-    outcome = keep(coach, state, "reminder_offer", [say("reminder_offer", days=days, minute=minute)])
-    return Outcome(outcome.result, state, outcome.speech, reprompt=(say("reminder_offer", days=days, minute=minute),),
+class RemindersFailed(Exception):
+    """The reminders service did not do what was asked; `failure` says why (the platform raises it)."""
+
+    def __init__(self, failure: Failure, detail: str = "") -> None:
+        super().__init__(f"{failure.value} {detail}".strip())
+        self.failure = failure
+
+
+def offer(coach: Coach, state: State, ctx: Context, now_ms: int) -> Outcome:
+    days = ctx.command.days if ctx.command.days in DAYS else "weekdays"
+    minute = ctx.command.minute if ctx.command.minute is not None else DEFAULT_MINUTE
+    outcome = keep(coach, state, "reminder_offer", [say(P.REMINDER_OFFER, days=days, minute=minute)])
+    return Outcome(outcome.result, state, outcome.speech, reprompt=(say(P.REMINDER_OFFER, days=days, minute=minute),),
                    effects=(OfferMade(Offer(REMINDER, days=days, minute=minute)),))
 
 
-def create(coach: Coach, state: State, command: Command, now_ms: int) -> Outcome:
+def create(coach: Coach, state: State, ctx: Context, now_ms: int) -> Outcome:
     """The yes: the turn creates the reminders (and says so through `saved` or `failed`)."""
-    chosen = command.coaching.offer
+    chosen = ctx.coaching.offer
     assert chosen is not None
-    outcome = keep(coach, state, "reminders_requested", [say("reminders_set", days=chosen.days, minute=chosen.minute)])
+    outcome = keep(coach, state, "reminders_requested", [say(P.REMINDERS_SET, days=chosen.days, minute=chosen.minute)])
     return Outcome(outcome.result, state, outcome.speech, end_session=True,
                    effects=(OfferClosed(), RemindersRequested(chosen.days, chosen.minute,
-                                                              command.coaching.reminders)))
+                                                              ctx.coaching.reminders)))
 
 
-def declined(coach: Coach, state: State, command: Command, now_ms: int) -> Outcome:
-    outcome = keep(coach, state, "reminder_declined", [say("reminder_declined"), say("what_now")])
+def declined(coach: Coach, state: State, ctx: Context, now_ms: int) -> Outcome:
+    outcome = keep(coach, state, "reminder_declined", [say(P.REMINDER_DECLINED), say(P.WHAT_NOW)])
     return Outcome(outcome.result, state, outcome.speech, outcome.reprompt, effects=(OfferClosed(),))
 
 
-def cancel(coach: Coach, state: State, command: Command, now_ms: int) -> Outcome:
-    if not command.coaching.reminders:
-        return keep(coach, state, "no_reminders", [say("no_reminders")], back=True)
-    outcome = keep(coach, state, "reminders_cancelled", [say("reminders_cancelled")], back=True)
+def cancel(coach: Coach, state: State, ctx: Context, now_ms: int) -> Outcome:
+    if not ctx.coaching.reminders:
+        return keep(coach, state, "no_reminders", [say(P.NO_REMINDERS)], back=True)
+    outcome = keep(coach, state, "reminders_cancelled", [say(P.REMINDERS_CANCELLED)], back=True)
     return Outcome(outcome.result, state, outcome.speech, outcome.reprompt,
-                   effects=(RemindersCancelled(command.coaching.reminders),))
+                   effects=(RemindersCancelled(ctx.coaching.reminders),))
 
 
-def saved(coach: Coach, outcome: Outcome, tokens: tuple[str, ...], days: str, minute: int) -> Outcome:
+def saved(outcome: Outcome, tokens: tuple[str, ...], days: str, minute: int) -> Outcome:
     """The service did it: the record keeps what it now holds."""
-    return Outcome(outcome.result, outcome.state, outcome.speech, outcome.reprompt, outcome.end_session,
-                   (*[e for e in outcome.effects if not isinstance(e, RemindersRequested | RemindersCancelled)],
-                    RemindersSaved(tokens, days, minute)), outcome.card, outcome.card_lines)
+    kept = [e for e in outcome.effects if not isinstance(e, RemindersRequested | RemindersCancelled)]
+    return replace(outcome, effects=(*kept, RemindersSaved(tokens, days, minute)))
 
 
-def failed(coach: Coach, state: State, command: Command, why: Failure, kept: tuple[str, ...]) -> Outcome:
+def failed(coach: Coach, state: State, ctx: Context, why: Failure, kept: tuple[str, ...]) -> Outcome:
     """The service did not: say why and what to do; nothing is lost (the reminders held, `kept`, stay known)."""
     if why is Failure.NO_PERMISSION:
-        full = not command.coaching.permission_told
-        outcome = keep(coach, state, "reminders_permission", [say("reminders_permission", full=full)])
-        return Outcome(outcome.result, state, outcome.speech, outcome.reprompt, card="reminders_permission",
+        full = not ctx.coaching.permission_told
+        outcome = keep(coach, state, "reminders_permission", [say(P.REMINDERS_PERMISSION, full=full)])
+        return Outcome(outcome.result, state, outcome.speech, outcome.reprompt, card=RemindersPermission(),
                        effects=(OfferClosed(), PermissionExplained()))
-    outcome = keep(coach, state, f"reminders_{why.value}", [say("reminders_failed", why=why.value)], back=True)
+    outcome = keep(coach, state, f"reminders_{why.value}", [say(P.REMINDERS_FAILED, why=why.value)], back=True)
     return Outcome(outcome.result, state, outcome.speech, outcome.reprompt, effects=(OfferClosed(),))

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from skill.engine.plan import LETTER, MOVE, REST, Plan
-from skill.engine.script import Prompt, say
+from skill.engine.script import P, Prompt, say
 from skill.engine.views import where
 
 
@@ -27,34 +27,34 @@ def step_prompts(
         following = plan.steps[i + 1] if i + 1 < len(plan.steps) else None
         nxt = where(plan, i + 1) if following else None
         new_move = following is not None and following.part == 0 and following.set == 1
-        return [say("rest", seconds=step.rest_seconds, next=nxt, ends=ends,
+        return [say(P.REST, seconds=step.rest_seconds, next=nxt, ends=ends,
                     setup=following.exercise_id if new_move and following else "")], praise
     out: list[Prompt] = []
     previous = plan.steps[i - 1] if i > 0 else None
     if plan.rounds > 1 and previous is not None and (first or previous.round != step.round):
-        out.append(say("round", round=step.round, rounds=plan.rounds))
+        out.append(say(P.ROUND, round=step.round, rounds=plan.rounds))
     new_set = first or step.part == 0
     learning = step.exercise_id not in taught and step.round == 1 and step.set == 1  # the first time ever
     full_cues = (learning and step.part == 0) or (first and teach)
     if new_set:
-        out.append(say("exercise", at=where(plan, i)))
-        out.append(say("cue", exercise=step.exercise_id, full=full_cues))
+        out.append(say(P.EXERCISE, at=where(plan, i)))
+        out.append(say(P.CUE, exercise=step.exercise_id, full=full_cues))
         if variant:
-            out.append(say("step_cue", step=variant))
+            out.append(say(P.STEP_CUE, step=variant))
     if step.part_kind == LETTER:
         # Each letter is taught as it comes, once: the first time ever, or when asked to hear it again.
-        out.append(say("letter", exercise=step.exercise_id, index=step.part, letter=step.part_label,
+        out.append(say(P.LETTER, exercise=step.exercise_id, index=step.part, letter=step.part_label,
                        cue=(learning or (first and teach)) and not (new_set and full_cues and step.part == 0)))
     elif step.part_kind:
-        out.append(say("part", kind=step.part_kind, label=step.part_label, switch=not new_set))
+        out.append(say(P.PART, kind=step.part_kind, label=step.part_label, switch=not new_set))
     counted: dict[str, Any] = {"variant": variant} if variant else {}
     if learning:  # the first time ever: a form caution while the set moves, not before it
         counted["learning"] = True
-    out.append(say("count", exercise=step.exercise_id, reps_min=step.reps_min, reps_max=step.reps_max,
+    out.append(say(P.COUNT, exercise=step.exercise_id, reps_min=step.reps_min, reps_max=step.reps_max,
                    tempo=tempo, **counted))
     if step.part == step.parts - 1:
         praise += 1
-        out.append(say("praise", n=praise))
+        out.append(say(P.PRAISE, n=praise))
     return out, praise
 
 
@@ -63,12 +63,12 @@ def tail(plan: Plan, i: int, offer_to: str = "", minutes: int = 0, week_count: i
     of what was done (sets as the person counts them, minutes of work) and the week so far."""
     if i >= len(plan.steps):
         w = plan.workout
-        done = [say("finished", workout=w.name, sets=plan.move_count(), minutes=max(1, minutes),
+        done = [say(P.FINISHED, workout=w.name, sets=plan.move_count(), minutes=max(1, minutes),
                     week=week_count + 1, days_per_week=w.days_per_week)]
-        return done + ([say("upload_offer", service=offer_to)] if offer_to else [])
+        return done + ([say(P.UPLOAD_OFFER, service=offer_to)] if offer_to else [])
     if plan.steps[i - 1].kind == REST if i > 0 else False:
         return []  # the rest that ends the response already said what comes next
-    return [say("continue", at=where(plan, i))]
+    return [say(P.CONTINUE, at=where(plan, i))]
 
 
 def ends_set(plan: Plan, i: int) -> bool:

@@ -10,23 +10,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from skill.engine import account, answers, asides, profiles, progress, reminders, week_answers, workout
+from skill.engine import account, answers, asides, profiles, progress, reminders, stream, week_answers, workout
+from skill.engine.coach import Coach
 from skill.engine.coaching import ADOPT, PROGRESS, REMINDER
-from skill.engine.commands import Cmd, Command, Outcome
+from skill.engine.commands import Cmd, Outcome
+from skill.engine.context import Context
+from skill.engine.record import SPEECH
+from skill.engine.replies import Action
 from skill.engine.state import DOING, FINISHED, OFFERED, PAUSED, PLAYING, QUEUED, READY, WorkoutState
 from skill.engine.timeline import is_stale
-
-if TYPE_CHECKING:
-    from skill.engine.coach import Coach
 
 NONE = "none"  # the phase of "no workout at all"
 ANY = frozenset({NONE, READY, PLAYING, DOING, PAUSED, FINISHED})
 UNDER_WAY = frozenset({READY, PLAYING, DOING, PAUSED})
 State = WorkoutState | None
-Action = Callable[["Coach", State, Command, int], Outcome]
-Condition = Callable[["Coach", State, Command, int], bool]
+Condition = Callable[[Coach, State, Context, int], bool]
 
 
 @dataclass(frozen=True)
@@ -38,69 +37,96 @@ class Row:
 
 # -- conditions ------------------------------------------------------------------------------------------
 
-def stale(coach: Coach, state: State, command: Command, now_ms: int) -> bool:
+def stale(coach: Coach, state: State, ctx: Context, now_ms: int) -> bool:
     return state is not None and is_stale(state, now_ms)
 
 
-def stale_on_a_new_session(coach: Coach, state: State, command: Command, now_ms: int) -> bool:
-    return command.new_session and stale(coach, state, command, now_ms)
+def stale_on_a_new_session(coach: Coach, state: State, ctx: Context, now_ms: int) -> bool:
+    return ctx.new_session and stale(coach, state, ctx, now_ms)
 
 
-def same_workout_under_way(coach: Coach, state: State, command: Command, now_ms: int) -> bool:
+def same_workout_under_way(coach: Coach, state: State, ctx: Context, now_ms: int) -> bool:
     """The workout asked for is the one in progress, and the person is past its very start."""
     if state is None:
         return False
-    wanted = workout.chosen_workout(coach, command)
-    equipment = workout.chosen_equipment(coach, command, wanted)
+    wanted = workout.chosen_workout(coach, ctx)
+    equipment = workout.chosen_equipment(coach, ctx, wanted)
     if (state.workout, state.equipment) != (wanted, equipment):
         return False
     _, index = coach.placed(state)
     return index > 0 or state.phase in (DOING, PAUSED)
 
 
-def relink_due(coach: Coach, state: State, command: Command, now_ms: int) -> bool:
-    return bool(command.relink)
+def relink_due(coach: Coach, state: State, ctx: Context, now_ms: int) -> bool:
+    return bool(ctx.services.relink)
 
 
-def equipment_unknown(coach: Coach, state: State, command: Command, now_ms: int) -> bool:
+def equipment_unknown(coach: Coach, state: State, ctx: Context, now_ms: int) -> bool:
     """A workout built from the person's equipment, which they have not told the coach yet: ask, once."""
-    wanted = workout.chosen_workout(coach, command)
-    return (bool(coach.content.workouts[wanted].from_exercises) and not command.equipment
-            and not command.known_equipment and not command.equipment_asked)
+    wanted = workout.chosen_workout(coach, ctx)
+    return (bool(coach.content.workouts[wanted].from_exercises) and not ctx.command.equipment
+            and not ctx.known_equipment and not ctx.equipment_asked)
 
 
-def equipment_question_open(coach: Coach, state: State, command: Command, now_ms: int) -> bool:
-    return command.equipment_asked and not command.known_equipment
+def equipment_question_open(coach: Coach, state: State, ctx: Context, now_ms: int) -> bool:
+    return ctx.equipment_asked and not ctx.known_equipment
 
 
-def offer_open(coach: Coach, state: State, command: Command, now_ms: int) -> bool:
+def offer_open(coach: Coach, state: State, ctx: Context, now_ms: int) -> bool:
     return state is not None and state.upload == OFFERED
 
 
-def uploads_off(coach: Coach, state: State, command: Command, now_ms: int) -> bool:
-    return not command.upload_service
+def uploads_off(coach: Coach, state: State, ctx: Context, now_ms: int) -> bool:
+    return not ctx.upload_service
 
 
-def already_queued(coach: Coach, state: State, command: Command, now_ms: int) -> bool:
+def already_queued(coach: Coach, state: State, ctx: Context, now_ms: int) -> bool:
     return state is not None and state.upload == QUEUED
 
 
-def not_linked(coach: Coach, state: State, command: Command, now_ms: int) -> bool:
-    return not command.linked
+def not_linked(coach: Coach, state: State, ctx: Context, now_ms: int) -> bool:
+    return not ctx.linked
 
 
 def offer_is(kind: str) -> Condition:
     """The coach's open question (kept in the record) is of this kind."""
-    def condition(coach: Coach, state: State, command: Command, now_ms: int) -> bool:
-        return command.coaching.offer is not None and command.coaching.offer.kind == kind
+    def condition(coach: Coach, state: State, ctx: Context, now_ms: int) -> bool:
+        return ctx.coaching.offer is not None and ctx.coaching.offer.kind == kind
 
     condition.__name__ = f"{kind}_offer_open"
     return condition
 
 
-def first_visit_of_a_voice(coach: Coach, state: State, command: Command, now_ms: int) -> bool:
+def first_visit_of_a_voice(coach: Coach, state: State, ctx: Context, now_ms: int) -> bool:
     """A recognised voice with nothing of its own yet, never asked about the shared history."""
-    return command.person and not command.coaching.adopt_offered and not command.history and state is None
+    return ctx.services.person and not ctx.coaching.adopt_offered and not ctx.history and state is None
+
+
+# -- the audio mode's conditions ------------------------------------------------------------------------
+
+def has_player(coach: Coach, state: State, ctx: Context, now_ms: int) -> bool:
+    """The device plays AudioPlayer streams."""
+    return ctx.services.player
+
+
+def audio(coach: Coach, state: State, ctx: Context, now_ms: int) -> bool:
+    """The workout is coached as one stream: the device has a player and the person has not chosen speech."""
+    return ctx.services.player and ctx.record.settings.mode != SPEECH
+
+
+def audio_under_way(coach: Coach, state: State, ctx: Context, now_ms: int) -> bool:
+    return audio(coach, state, ctx, now_ms) and state is not None and state.phase != FINISHED
+
+
+def streaming(coach: Coach, state: State, ctx: Context, now_ms: int) -> bool:
+    """The stream is playing a clip of the workout under way (a question gets its answer, then the stream)."""
+    return (audio_under_way(coach, state, ctx, now_ms) and state is not None and state.phase == DOING
+            and stream.played_track(coach, state, ctx) is not None)
+
+
+def clip_of_this_workout(coach: Coach, state: State, ctx: Context, now_ms: int) -> bool:
+    """A player event about a clip of the workout under way (not an older one's, nor anything else)."""
+    return stream.played_track(coach, state, ctx) is not None
 
 
 # -- the table -------------------------------------------------------------------------------------------
@@ -110,36 +136,45 @@ def _workout_command(*rows: Row) -> tuple[Row, ...]:
     return (Row(frozenset({NONE}), answers.no_workout), Row(frozenset({FINISHED}), answers.finished_status), *rows)
 
 
+def _stream_event(action: Action) -> tuple[Row, ...]:
+    """A player event: for a clip of the workout under way, the action; anything else is ignored."""
+    return (Row(ANY, action, clip_of_this_workout), Row(ANY, stream.ignored))
+
+
 TABLE: dict[Cmd, tuple[Row, ...]] = {
     Cmd.LAUNCH: (
         Row(ANY, account.relink_notice, relink_due),
+        Row(UNDER_WAY, stream.resume, audio),
         Row(frozenset({NONE}), profiles.offer_adopt, first_visit_of_a_voice),
         Row(frozenset({NONE, FINISHED}), answers.welcome),
         Row(ANY, workout.offer_resume, stale),
         Row(ANY, workout.welcome_back),
     ),
     Cmd.START: (
+        Row(ANY, stream.begin, audio),
         Row(UNDER_WAY, workout.offer_to_resume_in_progress, same_workout_under_way),
         Row(ANY, asides.ask_equipment, equipment_unknown),
         Row(ANY, workout.start),
     ),
-    Cmd.START_OVER: (Row(ANY, workout.start_over),),
-    Cmd.NEXT: _workout_command(Row(ANY, workout.next_step)),
+    Cmd.START_OVER: (Row(ANY, stream.start_over, audio), Row(ANY, workout.start_over),),
+    Cmd.NEXT: (Row(ANY, stream.skip, audio), *_workout_command(Row(ANY, workout.next_step))),
     Cmd.READY: (
         Row(frozenset({NONE}), workout.start),  # "let's go" with nothing under way: the workout begins
         Row(frozenset({FINISHED}), answers.finished_status),
         Row(ANY, workout.next_step),
     ),
-    Cmd.RESUME: _workout_command(Row(ANY, workout.offer_resume, stale_on_a_new_session), Row(ANY, workout.resume)),
-    Cmd.REPEAT: _workout_command(Row(ANY, workout.repeat)),
-    Cmd.PREVIOUS: _workout_command(Row(ANY, workout.previous)),
+    Cmd.RESUME: (Row(ANY, stream.resume, audio),
+                 *_workout_command(Row(ANY, workout.offer_resume, stale_on_a_new_session), Row(ANY, workout.resume))),
+    Cmd.REPEAT: (Row(ANY, stream.again, audio), *_workout_command(Row(ANY, workout.repeat))),
+    Cmd.PREVIOUS: (Row(ANY, stream.back, audio), *_workout_command(Row(ANY, workout.previous))),
     Cmd.SKIP: _workout_command(Row(ANY, workout.skip)),
-    Cmd.PAUSE: _workout_command(Row(frozenset({PAUSED}), workout.already_paused), Row(ANY, workout.pause)),
-    Cmd.STATUS: _workout_command(Row(ANY, answers.status)),
-    Cmd.EXPLAIN: (Row(ANY, answers.explain),),
-    Cmd.HELP: (Row(ANY, answers.help_),),
+    Cmd.PAUSE: (Row(ANY, stream.pause, audio),
+                *_workout_command(Row(frozenset({PAUSED}), workout.already_paused), Row(ANY, workout.pause))),
+    Cmd.STATUS: (Row(ANY, stream.answering(answers.status), streaming), *_workout_command(Row(ANY, answers.status))),
+    Cmd.EXPLAIN: (Row(ANY, stream.answering(answers.explain), streaming), Row(ANY, answers.explain)),
+    Cmd.HELP: (Row(ANY, stream.answering(answers.help_), streaming), Row(ANY, answers.help_)),
     Cmd.FALLBACK: (Row(ANY, answers.fallback),),
-    Cmd.STOP: (Row(ANY, workout.stop),),
+    Cmd.STOP: (Row(ANY, stream.stop, audio), Row(ANY, workout.stop)),
     Cmd.SESSION_END: (Row(ANY, workout.session_end),),
     Cmd.PAIR: (Row(ANY, account.pair),),
     Cmd.UNPAIR: (Row(ANY, account.unpair),),
@@ -183,12 +218,26 @@ TABLE: dict[Cmd, tuple[Row, ...]] = {
     Cmd.EASY: (Row(ANY, progress.easy),),
     Cmd.REMIND: (Row(ANY, reminders.offer),),
     Cmd.STOP_REMINDING: (Row(ANY, reminders.cancel),),
+    # The audio mode (issue 15): the way workouts are coached, and loop or shuffle, need a device with a player.
+    Cmd.USE_AUDIO: (Row(ANY, stream.use_mode, has_player), Row(ANY, answers.fallback)),
+    Cmd.USE_SPEECH: (Row(ANY, stream.use_mode, has_player), Row(ANY, answers.fallback)),
+    Cmd.LOOP: (Row(ANY, stream.no_loop, has_player), Row(ANY, answers.fallback)),
+    # What the device's player reports, and its buttons (a remote, the Alexa app): always about the stream.
+    Cmd.PLAYBACK_STARTED: _stream_event(stream.started),
+    Cmd.PLAYBACK_NEARLY_FINISHED: _stream_event(stream.nearly_finished),
+    Cmd.PLAYBACK_FINISHED: _stream_event(stream.finished),
+    Cmd.PLAYBACK_STOPPED: _stream_event(stream.stopped),
+    Cmd.PLAYBACK_FAILED: (Row(ANY, stream.failed),),
+    Cmd.BUTTON_PAUSE: (Row(ANY, stream.pause),),
+    Cmd.BUTTON_PLAY: (Row(ANY, stream.silent(stream.resume)),),
+    Cmd.BUTTON_NEXT: (Row(ANY, stream.silent(stream.skip)),),
+    Cmd.BUTTON_PREVIOUS: (Row(ANY, stream.silent(stream.back)),),
 }
 
 
-def dispatch(coach: Coach, state: State, command: Command, now_ms: int) -> Outcome:
+def dispatch(coach: Coach, state: State, ctx: Context, now_ms: int) -> Outcome:
     phase = state.phase if state is not None else NONE
-    for row in TABLE[command.name]:
-        if phase in row.phases and (row.condition is None or row.condition(coach, state, command, now_ms)):
-            return row.action(coach, state, command, now_ms)
-    raise LookupError(f"no transition for {command.name} in {phase}")  # a test checks this cannot happen
+    for row in TABLE[ctx.name]:
+        if phase in row.phases and (row.condition is None or row.condition(coach, state, ctx, now_ms)):
+            return row.action(coach, state, ctx, now_ms)
+    raise LookupError(f"no transition for {ctx.name} in {phase}")  # a test checks this cannot happen

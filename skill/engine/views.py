@@ -1,10 +1,12 @@
-"""What the speech layer is told about a place in the workout: a typed, plain description of one step."""
+"""What the platform is told besides the words: a typed, plain description of one step (for speech), the card
+for the Alexa app, and what a screen shows when it is not the workout itself."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from skill.engine.plan import MOVE, Plan
+from skill.engine.script import Prompt
 
 
 @dataclass(frozen=True)
@@ -41,3 +43,52 @@ def where(plan: Plan, i: int) -> Where:
         moves_left_in_round=sum(1 for s in plan.steps[i:] if s.kind == MOVE and s.round == step.round),
         round_start=index == 0 or plan.steps[index - 1].round != step.round,
     )
+
+
+# -- cards: what the Alexa app shows after a response ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class LinkAccount:
+    """Where to link the account of the upload service."""
+
+
+@dataclass(frozen=True)
+class RemindersPermission:
+    """Where to grant the reminders permission."""
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A finished workout in a few lines, one prompt each."""
+
+    lines: tuple[Prompt, ...]
+
+
+Card = LinkAccount | RemindersPermission | Summary
+
+
+# -- what a screen shows when it is not the workout under way --------------------------------------------------
+
+@dataclass(frozen=True)
+class Explained:
+    """How to do an exercise: its cues beside the spoken answer."""
+
+    exercise: str
+
+
+@dataclass(frozen=True)
+class WeekShown:
+    """The week so far, as a row of days."""
+
+
+@dataclass(frozen=True)
+class Concluded:
+    """A finished workout: time, sets, the heart rate, the week."""
+
+
+@dataclass(frozen=True)
+class PairingCode:
+    code: str
+
+
+Shown = Explained | WeekShown | Concluded | PairingCode

@@ -3,25 +3,25 @@ rendered by the same Speech object (and prompts) as the speech mode, so what is 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from skill.speech import prompts as p
-from skill.speech.timing import SECONDS_PER_WORD, estimate_seconds, silence
-
-if TYPE_CHECKING:
-    from skill.speech.ssml import Speech
+from skill.engine.script import P
+from skill.speech.base import Render, Speaking
+from skill.speech.timing import silence
+from skill.speech.words import t as _t
 
 
-def audio_renderers(speech: Speech) -> dict[str, Callable[[dict[str, Any]], str]]:
-    from skill.speech.ssml import _t, number_words
+def audio_renderers(speech: Speaking) -> dict[P, Render]:
+    p = speech.prompts
+    number_words = p.number_words
+    estimate_seconds, seconds_per_word = speech.timing.estimate_seconds, speech.timing.seconds_per_word
 
     def rest_hold(a: dict[str, Any]) -> str:
         """The rest up to its count-in: announced, time left called at whole tens, then silence."""
         total, hold = a["total"], a["seconds"]
         out = _t(p.REST_START, seconds=number_words(total))
         if a["next"] is not None:
-            out += " " + _t(p.REST_NEXT, label=speech._next_label(a["next"]))
+            out += " " + _t(p.REST_NEXT, label=speech.next_label(a["next"]))
         elapsed = estimate_seconds(out)
         for mark in range(10 * ((total - 1) // 10), 0, -10):
             if total - mark >= 5 and total - mark < hold - 1:
@@ -38,22 +38,22 @@ def audio_renderers(speech: Speech) -> dict[str, Callable[[dict[str, Any]], str]
         """Three, two, one, one a second, then the call to go: `seconds` long by the timing estimate."""
         out, elapsed = "", 0.0
         for n in (3, 2, 1):
-            out += f"{number_words(n).capitalize()}." + silence(1.0 - SECONDS_PER_WORD) + " "
+            out += f"{number_words(n).capitalize()}." + silence(1.0 - seconds_per_word) + " "
             elapsed += 1.0
         said = _t(p.REST_END)
         return out + said + silence(a["seconds"] - elapsed - estimate_seconds(said))
 
     def transition(a: dict[str, Any]) -> str:
-        out = _t(p.TRANSITION, label=speech._next_label(a["at"]))
+        out = _t(p.TRANSITION, label=speech.next_label(a["at"]))
         return out + silence(a["seconds"] - estimate_seconds(out))
 
     return {
-        "rest_hold": rest_hold,
-        "rest_more": rest_more,
-        "count_in": count_in,
-        "transition": transition,
-        "audio_resume": lambda a: _t(p.AUDIO_RESUME, label=speech.label(a["at"])),
-        "mode_audio": lambda a: _t(p.MODE_AUDIO),
-        "mode_speech": lambda a: _t(p.MODE_SPEECH),
-        "no_loop": lambda a: _t(p.NO_LOOP),
+        P.REST_HOLD: rest_hold,
+        P.REST_MORE: rest_more,
+        P.COUNT_IN: count_in,
+        P.TRANSITION: transition,
+        P.AUDIO_RESUME: lambda a: _t(p.AUDIO_RESUME, label=speech.label(a["at"])),
+        P.MODE_AUDIO: lambda a: _t(p.MODE_AUDIO),
+        P.MODE_SPEECH: lambda a: _t(p.MODE_SPEECH),
+        P.NO_LOOP: lambda a: _t(p.NO_LOOP),
     }

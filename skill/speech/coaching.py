@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from skill.speech import prompts as p
-
-if TYPE_CHECKING:
-    from skill.speech.ssml import Speech
-
-Render = Callable[[dict[str, Any]], str]
+from skill.engine.script import P
+from skill.speech.base import Render, Speaking
+from skill.speech.words import capital
+from skill.speech.words import t as _t
 
 
-def renderers(speech: Speech) -> dict[str, Render]:
-    from skill.speech.ssml import _t
-    from skill.speech.words import capital, join, number_words
-
+def renderers(speech: Speaking) -> dict[P, Render]:
+    p = speech.prompts
+    number_words, join = p.number_words, p.join
     content = speech.content
     steps = content.guide.progressions()
 
@@ -29,11 +25,7 @@ def renderers(speech: Speech) -> dict[str, Render]:
     def words(n: int) -> str:
         return number_words(n)
 
-    def time(minute: int) -> str:
-        hour, minutes = divmod(minute % (24 * 60), 60)
-        twelve = hour % 12 or 12
-        part = f" {number_words(minutes)}" if minutes >= 10 else (f" oh {number_words(minutes)}" if minutes else "")
-        return f"{number_words(twelve)}{part} {'a.m.' if hour < 12 else 'p.m.'}"
+    time = p.clock_time
 
     def progress_offer(a: dict[str, Any]) -> str:
         why = (_t(p.PROGRESS_WHY_EASY, exercise=ex(a["exercise"])) if a["reason"] == "easy"
@@ -62,7 +54,7 @@ def renderers(speech: Speech) -> dict[str, Render]:
 
     def missed(a: dict[str, Any]) -> str:
         if a["last"]:
-            return _t(p.MISSED_LAST_WEEK, count=capital(words(a["count"])) if a["count"] else "None",
+            return _t(p.MISSED_LAST_WEEK, count=capital(words(a["count"])) if a["count"] else p.NONE_DONE,
                       target=words(a["target"]))
         return _t(p.MISSED_A_WHILE)
 
@@ -74,36 +66,37 @@ def renderers(speech: Speech) -> dict[str, Render]:
     def adopted(a: dict[str, Any]) -> str:
         if not a["count"]:
             return _t(p.ADOPTED_NONE)
-        return _t(p.ADOPTED, count=capital(words(a["count"])), workouts="workout" if a["count"] == 1 else "workouts")
+        return _t(p.ADOPTED, count=capital(words(a["count"])),
+                  workouts=speech.count_of(a["count"], p.WORKOUTS, p.WORKOUTS_MANY))
 
     def days(a: dict[str, Any]) -> str:
         return p.REMINDER_DAYS.get(a["days"], p.REMINDER_DAYS["weekdays"])
 
     return {
-        "step_cue": lambda a: _t(steps[a["step"]].cue or steps[a["step"]].description),
-        "progress_offer": progress_offer,
-        "progress_reprompt": lambda a: _t(p.PROGRESS_REPROMPT),
-        "progress_accepted": lambda a: _t(p.PROGRESS_ACCEPTED, exercise=ex(a["exercise"]), step=step_name(a["step"])),
-        "progress_declined": lambda a: _t(p.PROGRESS_DECLINED),
-        "easy_noted": lambda a: _t(p.EASY_NOTED, exercise=ex(a["exercise"])),
-        "easy_top": lambda a: _t(p.EASY_TOP, exercise=ex(a["exercise"])),
-        "easier_as_taught": lambda a: _t(p.EASIER_AS_TAUGHT),
-        "step_back": step_back,
-        "missed_week": missed,
-        "week_met": week_met,
-        "week": week,
-        "card_workout": lambda a: _t(p.CARD_WORKOUT, workout=a["workout"], sets=a["sets"], minutes=a["minutes"]),
-        "card_heart": lambda a: _t(p.CARD_HEART, bpm=a["bpm"]),
-        "card_week": lambda a: _t(p.CARD_WEEK, count=a["count"], target=a["target"]),
-        "adopt_offer": lambda a: _t(p.ADOPT_OFFER),
-        "adopt_reprompt": lambda a: _t(p.ADOPT_REPROMPT),
-        "adopted": adopted,
-        "fresh_start": lambda a: _t(p.FRESH_START),
-        "reminder_offer": lambda a: _t(p.REMINDER_OFFER, days=days(a), time=time(a["minute"])),
-        "reminders_set": lambda a: _t(p.REMINDERS_SET, days=days(a), time=time(a["minute"])),
-        "reminder_declined": lambda a: _t(p.REMINDER_DECLINED),
-        "no_reminders": lambda a: _t(p.NO_REMINDERS),
-        "reminders_cancelled": lambda a: _t(p.REMINDERS_CANCELLED),
-        "reminders_permission": lambda a: _t(p.REMINDERS_PERMISSION if a["full"] else p.REMINDERS_PERMISSION_AGAIN),
-        "reminders_failed": lambda a: _t(p.REMINDERS_FAILED[a["why"]]),
+        P.STEP_CUE: lambda a: _t(steps[a["step"]].cue or steps[a["step"]].description),
+        P.PROGRESS_OFFER: progress_offer,
+        P.PROGRESS_REPROMPT: lambda a: _t(p.PROGRESS_REPROMPT),
+        P.PROGRESS_ACCEPTED: lambda a: _t(p.PROGRESS_ACCEPTED, exercise=ex(a["exercise"]), step=step_name(a["step"])),
+        P.PROGRESS_DECLINED: lambda a: _t(p.PROGRESS_DECLINED),
+        P.EASY_NOTED: lambda a: _t(p.EASY_NOTED, exercise=ex(a["exercise"])),
+        P.EASY_TOP: lambda a: _t(p.EASY_TOP, exercise=ex(a["exercise"])),
+        P.EASIER_AS_TAUGHT: lambda a: _t(p.EASIER_AS_TAUGHT),
+        P.STEP_BACK: step_back,
+        P.MISSED_WEEK: missed,
+        P.WEEK_MET: week_met,
+        P.WEEK: week,
+        P.CARD_WORKOUT: lambda a: _t(p.CARD_WORKOUT, workout=a["workout"], sets=a["sets"], minutes=a["minutes"]),
+        P.CARD_HEART: lambda a: _t(p.CARD_HEART, bpm=a["bpm"]),
+        P.CARD_WEEK: lambda a: _t(p.CARD_WEEK, count=a["count"], target=a["target"]),
+        P.ADOPT_OFFER: lambda a: _t(p.ADOPT_OFFER),
+        P.ADOPT_REPROMPT: lambda a: _t(p.ADOPT_REPROMPT),
+        P.ADOPTED: adopted,
+        P.FRESH_START: lambda a: _t(p.FRESH_START),
+        P.REMINDER_OFFER: lambda a: _t(p.REMINDER_OFFER, days=days(a), time=time(a["minute"])),
+        P.REMINDERS_SET: lambda a: _t(p.REMINDERS_SET, days=days(a), time=time(a["minute"])),
+        P.REMINDER_DECLINED: lambda a: _t(p.REMINDER_DECLINED),
+        P.NO_REMINDERS: lambda a: _t(p.NO_REMINDERS),
+        P.REMINDERS_CANCELLED: lambda a: _t(p.REMINDERS_CANCELLED),
+        P.REMINDERS_PERMISSION: lambda a: _t(p.REMINDERS_PERMISSION if a["full"] else p.REMINDERS_PERMISSION_AGAIN),
+        P.REMINDERS_FAILED: lambda a: _t(p.REMINDERS_FAILED[a["why"]]),
     }

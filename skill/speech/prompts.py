@@ -1,8 +1,13 @@
-"""Every sentence the coach says that is not exercise content. Exercise names, cues and numbers come from
-the content data; these templates only carry them.
+"""Every sentence the coach says in English that is not exercise content, and how English says numbers, lists
+and times. Exercise names, cues and numbers come from the content data; these templates only carry them. Every
+other language (skill/speech/lang/) defines the same names.
 """
 
 from __future__ import annotations
+
+# How fast the voice speaks: every duration estimate in this language uses it (Alexa's default voice, and the
+# espeak-ng clips, speak about 150 English words a minute).
+WORDS_PER_MINUTE = 150
 
 ENCOURAGEMENT = (
     "Nice work.",
@@ -42,6 +47,7 @@ LAST_THREE = "Last three."
 HEART_CHECK = "Say next when you're ready, and I'll check your heart rate."
 HEART_RATE_HIGH = "Heart rate {bpm} and {trend}, {seconds} more seconds."
 HEART_RATE_RECOVERED = "Heart rate {bpm}. You've recovered, let's go."
+TRENDS = {"falling": "falling", "rising": "rising", "steady": "steady"}
 CONTINUE = "Next up: {label}. Say next when you're ready."
 CONTINUE_ROUND = "Round {round} is next, starting with the {name}. Say next when you're ready."
 CONTINUE_REPROMPT = "Say next to start the {label}, or stop to finish for now."
@@ -274,3 +280,50 @@ DISPLAY_REST = "Rest"
 DISPLAY_ROUND = "Round {round} of {rounds}"
 DISPLAY_SET = "Set {set} of {sets}"
 DISPLAY_FINISHED = "Workout done"
+
+
+# -- Words for counts, and how English says numbers, lists and times -----------------------------------------------
+MOVES = {1: "move"}
+MOVES_MANY = "moves"
+WORKOUTS = {1: "workout"}
+WORKOUTS_MANY = "workouts"
+SUGGESTIONS_JOIN = " or the "  # "Did you mean the band pull apart or the face pull?"
+NONE_DONE = "None"  # "None of five last week."
+UNKNOWN_MOVE = "move"  # an exercise that is not in the content, named in passing
+AND = " and "
+_ONES = (
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+)
+_TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+
+
+def number_words(n: int) -> str:
+    """A whole number as a person says it: 12 -> 'twelve', 45 -> 'forty five', 120 -> 'one hundred twenty'."""
+    if n < 0:
+        return "minus " + number_words(-n)
+    if n < 20:
+        return _ONES[n]
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return _TENS[tens] + (" " + _ONES[ones] if ones else "")
+    if n < 1000:
+        hundreds, rest = divmod(n, 100)
+        return _ONES[hundreds] + " hundred" + (" " + number_words(rest) if rest else "")
+    thousands, rest = divmod(n, 1000)
+    return number_words(thousands) + " thousand" + (" " + number_words(rest) if rest else "")
+
+
+def join(items: list[str]) -> str:
+    """'a, b and c'."""
+    if not items:
+        return ""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + AND + items[-1]
+
+
+def clock_time(minute: int) -> str:
+    """Minutes after midnight as a time of day: 'seven a.m.', 'six thirty p.m.', 'seven oh five a.m.'."""
+    hour, minutes = divmod(minute % (24 * 60), 60)
+    twelve = hour % 12 or 12
+    part = f" {number_words(minutes)}" if minutes >= 10 else (f" oh {number_words(minutes)}" if minutes else "")
+    return f"{number_words(twelve)}{part} {'a.m.' if hour < 12 else 'p.m.'}"

@@ -1,10 +1,13 @@
-"""How long speech takes: the one place durations are estimated, from words and breaks."""
+"""How long speech takes: the one place durations are estimated, from words and breaks, at each language's own
+speech rate."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import cache
 
-# Alexa's default voice speaks about 150 words a minute; every estimate in the product uses this rate.
+# Alexa's default English voice speaks about 150 words a minute (each language's rate: its prompts module).
 WORDS_PER_MINUTE = 150
 SECONDS_PER_WORD = 60 / WORDS_PER_MINUTE
 
@@ -17,14 +20,37 @@ MAX_BREAK_SECONDS = 10.0
 _BREAK = re.compile(r'<break\s+time="([^"]*)"\s*/>')
 _TIME = re.compile(r"(\d+(?:\.\d+)?)(ms|s)")
 _TAG = re.compile(r"<[^>]+>")
-_WORD = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z]+)?")
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")  # letters and digits of any language; "you're" is one word
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Estimates at one speech rate (words a minute)."""
+
+    words_per_minute: int = WORDS_PER_MINUTE
+
+    @property
+    def seconds_per_word(self) -> float:
+        return 60 / self.words_per_minute
+
+    def estimate_seconds(self, ssml: str) -> float:
+        """Seconds to speak `ssml` (a whole response or a fragment): its words at this rate plus its breaks."""
+        breaks = sum(break_seconds(value) for value in _BREAK.findall(ssml))
+        words = len(_WORD.findall(_TAG.sub(" ", ssml)))
+        return words * self.seconds_per_word + breaks
+
+
+@cache
+def timing(words_per_minute: int) -> Timing:
+    return Timing(words_per_minute)
+
+
+ENGLISH = timing(WORDS_PER_MINUTE)
 
 
 def estimate_seconds(ssml: str) -> float:
-    """Seconds to speak `ssml` (a whole response or a fragment): its words at WORDS_PER_MINUTE plus its breaks."""
-    breaks = sum(break_seconds(value) for value in _BREAK.findall(ssml))
-    words = len(_WORD.findall(_TAG.sub(" ", ssml)))
-    return words * SECONDS_PER_WORD + breaks
+    """Seconds to speak English `ssml` (the local chat's clock, and tests)."""
+    return ENGLISH.estimate_seconds(ssml)
 
 
 def break_seconds(time: str) -> float:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from skill.audio.clips import ClipLibrary, LocalClips
 from skill.audio.tts import EspeakEngine
-from skill.bootstrap import build_skill
+from skill.bootstrap import build_app
 from skill.cli.audio_device import AudioDevice
 from skill.cli.chat import Chat, WearableLink
 from skill.content.schema import Content
@@ -22,7 +22,7 @@ def echo(content: Content, nlu, store: Stores, clips: ClipLibrary, wearable: boo
     link = None
     if wearable:
         link = WearableLink.in_process(store)
-    chat = Chat(build_skill(store, content, clips=clips), nlu, content, start_at=START, wearable=link)
+    chat = Chat(build_app(store, content, clips=clips), nlu, content, start_at=START, wearable=link)
     device = AudioDevice(chat, clips.duration_ms)
     if link is not None:
         link.pair(chat)

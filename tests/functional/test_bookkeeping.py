@@ -63,13 +63,15 @@ def test_a_session_record_that_fails_the_checks_is_dropped_for_the_stored_one(co
         return envelopes.envelope(envelopes.intent_request(name, START), user=user, device="d", session_id="s",
                                   new_session=new, attributes=attributes)
 
-    started = invoke(skill, request("StartWorkoutIntent", True))
-    forged = json.loads(json.dumps(started["sessionAttributes"]))
-    forged["record"]["version"] = "seven"  # a version no save could ever match
-    forged["record"]["history"] = [{"workout": 1}]
-    status = invoke(skill, request("WorkoutStatusIntent", False, forged))
-    assert status["sessionAttributes"]["record"]["version"] == 2  # saved over the stored version 1
-    assert store.records.load(user)["version"] == 2 and status["sessionAttributes"]["unsaved"] is False
+    invoke(skill, request("StartWorkoutIntent", True))
+    stored = store.records.load(user)
+    # A copy "whose write failed", carried by the session, that no save could have made.
+    forged = {**json.loads(json.dumps(stored)), "version": "seven", "history": [{"workout": 1}]}
+    status = invoke(skill, request("AMAZON.NextIntent", False, {"unsaved": forged}))
+    assert "unsaved" not in status.get("sessionAttributes", {})
+    saved = store.records.load(user)
+    assert saved["version"] == stored["version"] + 1  # "next" moved the stored record on, not the forged one
+    assert saved["history"] == stored["history"] and saved["workout"] != stored["workout"]
 
 
 def test_a_log_never_runs_backwards_and_has_no_negative_length(content: Content) -> None:

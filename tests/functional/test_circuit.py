@@ -47,7 +47,7 @@ def test_a_complete_circuit_through_backcoach_chat(tmp_path: Path, content: Cont
     for exchange in spoken:
         turns += 1
         assert_valid_response(exchange["response"])
-        steps += [seg[0] for seg in exchange["response"]["sessionAttributes"]["record"]["workout"]["timeline"]]
+        steps += [seg[0] for seg in exchange["record"]["workout"]["timeline"]]
         if exchange["response"]["response"]["shouldEndSession"]:
             break
     last = exchange["response"]["response"]

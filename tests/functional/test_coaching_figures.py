@@ -15,6 +15,7 @@ from skill.engine.coach import Coach
 from skill.engine.commands import Cmd, Command, Outcome
 from skill.speech import counting
 from skill.speech.ssml import Speech
+from tests.engine import Ask, handle
 
 T0 = 1_795_000_000_000
 CIRCUIT = ("band_pull_apart", "single_arm_mini_loop_pulldown", "i_y_t", "resistance_band_row_with_pause")
@@ -24,11 +25,11 @@ COUNTING, RESTING, TEACHING = ("count",), ("rest", "rest_heart"), ("cue", "lette
 
 def circuit(coach: Coach, command: Command) -> list[Outcome]:
     """The circuit by "next" said as each response ends: every response, in order."""
-    out = coach.handle(None, replace(command, name=Cmd.START), T0)
+    out = handle(coach, None, replace(command, name=Cmd.START), T0)
     outcomes = [out]
     while not out.end_session:
         heard = out.state.response_at_ms + out.state.timeline[-1].end_ms
-        out = coach.handle(out.state, replace(command, name=Cmd.NEXT), heard + 1000)
+        out = handle(coach, out.state, replace(command, name=Cmd.NEXT), heard + 1000)
         outcomes.append(out)
     return outcomes
 
@@ -42,7 +43,7 @@ def figures(speech: Speech, outcomes: list[Outcome]) -> dict[str, float]:
             seconds = speech.measure([prompt]).seconds
             if prompt.key in COUNTING:
                 if first_rep is None:
-                    first_rep = total + counting.rep_times(speech.count_beats(prompt.params))[0][1]
+                    first_rep = total + counting.rep_times(speech.count_beats(prompt.params), speech.timing)[0][1]
                 counted += seconds
                 longest_teaching, teaching = max(longest_teaching, teaching), 0.0
             elif prompt.key in RESTING:
@@ -58,8 +59,8 @@ def figures(speech: Speech, outcomes: list[Outcome]) -> dict[str, float]:
 
 @pytest.fixture(scope="module")
 def report(content: Content, speech: Speech, coach: Coach) -> dict[str, dict[str, float]]:
-    first = figures(speech, circuit(coach, Command(Cmd.START, first_ever=True)))
-    returning = figures(speech, circuit(coach, Command(Cmd.START, taught=CIRCUIT)))
+    first = figures(speech, circuit(coach, Ask(Cmd.START, first_ever=True)))
+    returning = figures(speech, circuit(coach, Ask(Cmd.START, taught=CIRCUIT)))
     found = {"first_time": first, "returning": returning, "article_minutes": content.default_workout.minutes}
     FIGURES.parent.mkdir(exist_ok=True)
     FIGURES.write_text(json.dumps(found, indent=2) + "\n", encoding="utf-8")

@@ -8,7 +8,7 @@ import hashlib
 import re
 
 from skill.activity.export import fit_names
-from skill.bootstrap import build_skill
+from skill.bootstrap import build_app
 from skill.cli.chat import Chat
 from skill.cli.nlu import Nlu
 from skill.content.schema import Content
@@ -21,7 +21,7 @@ MONDAY = START - (START // DAY + 3) % 7 * DAY  # the Monday (UTC) of START's wee
 
 
 def _chat(store: Stores, content: Content, nlu: Nlu) -> Chat:
-    return Chat(build_skill(store, content), nlu, content, start_at=MONDAY + 7 * 3600)
+    return Chat(build_app(store, content), nlu, content, start_at=MONDAY + 7 * 3600)
 
 
 def _workout(chat: Chat, line: str = "ask back coach to start my back workout") -> list[str]:

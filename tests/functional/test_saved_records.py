@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from skill.bootstrap import build_skill
+from skill.bootstrap import build_app
 from skill.cli import envelopes
 from skill.cli.chat import Chat
 from skill.content.schema import Content, WorkoutMove
@@ -32,7 +32,7 @@ def test_a_record_of_the_first_release_resumes_at_the_same_place(content: Conten
     data = stored(store, name)
     workout = data["workout"]
     # The first release said, for both: "on the single arm pulldown, left arm" (captured when they were saved).
-    chat = Chat(build_skill(store, content), nlu, content,
+    chat = Chat(build_app(store, content), nlu, content,
                 start_at=(workout["response_at_ms"] or workout["updated_at_ms"]) / 1000 + 100)
     where = chat.say("where am I")
     assert "on the single arm pulldown, left arm" in where.text
@@ -60,13 +60,13 @@ def with_extra_move(content: Content) -> Content:
 
 
 def test_a_saved_place_survives_a_content_edit_that_adds_a_move(content: Content, nlu, store) -> None:
-    chat = Chat(build_skill(store, content), nlu, content, start_at=1_795_000_000)
+    chat = Chat(build_app(store, content), nlu, content, start_at=1_795_000_000)
     started = chat.say("start my back workout")
     third = started.workout.timeline[2]
     chat.say(f"@{third.start_ms // 1000 + 3} pause")
     edited = with_extra_move(content)
     assert build_plan(edited, "six_minute").index(third.step) != build_plan(content, "six_minute").index(third.step)
-    later = Chat(build_skill(store, edited), nlu, edited, start_at=1_795_000_600)
+    later = Chat(build_app(store, edited), nlu, edited, start_at=1_795_000_600)
     resumed = later.say("ask back coach to resume")
     assert resumed.workout.timeline[0].step == third.step  # the same move, wherever it now sits in the plan
 
@@ -93,7 +93,7 @@ def test_a_record_of_the_release_before_resumes_in_place(content: Content, nlu, 
     record, dropped = PersonRecord.from_dict(data, content)
     assert dropped == [] and record.to_dict() == {k: v for k, v in data.items() if k != "version"}
     said, step = V2[name]
-    chat = Chat(build_skill(store, content), nlu, content, start_at=data["workout"]["updated_at_ms"] / 1000 + 600)
+    chat = Chat(build_app(store, content), nlu, content, start_at=data["workout"]["updated_at_ms"] / 1000 + 600)
     assert said in chat.say("where am I").text
     resumed = chat.say("resume")
     assert resumed.workout.timeline[0].step == step
@@ -113,7 +113,7 @@ def test_an_audio_record_of_the_release_before_plays_on_from_its_offset(content:
     from skill.cli.audio_device import AudioDevice
 
     library = ClipLibrary(recorder, recorder)
-    chat = Chat(build_skill(store, content, clips=library), nlu, content,
+    chat = Chat(build_app(store, content, clips=library), nlu, content,
                 start_at=data["workout"]["updated_at_ms"] / 1000 + 30)
     device = AudioDevice(chat, recorder.duration_ms)
     chat.say("ask back coach to resume")

@@ -8,7 +8,7 @@ from importlib import resources
 from pathlib import Path
 
 from skill.alexa.screens import FOREVER_MS
-from skill.bootstrap import build_skill
+from skill.bootstrap import build_app
 from skill.cli.chat import Chat, screen_line
 from skill.cli.nlu import Nlu
 from skill.content.schema import Content
@@ -106,7 +106,7 @@ def test_each_phase_gets_its_screen(content: Content, nlu: Nlu, store: Stores) -
 def _touch_and_voice(content: Content, nlu: Nlu, voice: str, touch: str, at: int) -> tuple[Chat, Chat]:
     chats = []
     for line in (voice, touch):
-        chat = Chat(build_skill(sqlite_stores(), content), nlu, content, start_at=START, device_kind="show")
+        chat = Chat(build_app(sqlite_stores(), content), nlu, content, start_at=START, device_kind="show")
         chat.say("start my back workout")
         chat.say(f"@{at} {line}")
         chats.append(chat)
@@ -127,7 +127,7 @@ def test_the_stored_record_after_a_touch_matches_the_voice(content: Content, nlu
     records = []
     for line in ("pause", "tap pause"):
         store = sqlite_stores()
-        chat = Chat(build_skill(store, content), nlu, content, start_at=START, device_kind="show")
+        chat = Chat(build_app(store, content), nlu, content, start_at=START, device_kind="show")
         chat.say("start my back workout")
         chat.say(f"@25 {line}")
         records.append(store.records.load("amzn1.ask.account.local-user"))
@@ -148,7 +148,7 @@ def test_every_response_stays_within_alexas_size_limit(content: Content, nlu: Nl
 
 def test_the_chat_prints_one_line_per_screen(content: Content, nlu: Nlu, store: Stores) -> None:
     shown: list[str] = []
-    chat = Chat(build_skill(store, content), nlu, content, start_at=START, device_kind="show", show=shown.append)
+    chat = Chat(build_app(store, content), nlu, content, start_at=START, device_kind="show", show=shown.append)
     chat.say("start my back workout")
     chat.say("how do I do the i y t")
     lines = [line for line in shown if line.strip().startswith("screen:")]

@@ -61,12 +61,12 @@ def test_digits_that_are_not_ascii_in_a_number_slot_do_not_raise(content: Conten
 def test_no_speech_in_reply_to_session_ended_even_when_the_turn_fails(content: Content, store: Any,
                                                                       monkeypatch: pytest.MonkeyPatch,
                                                                       reason: str) -> None:
-    from skill.alexa.turns import TurnRunner
+    from skill.turn.loop import Turn
 
     def boom(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("bug")
 
-    monkeypatch.setattr(TurnRunner, "run", boom)
+    monkeypatch.setattr(Turn, "run", boom)
     body = envelopes.envelope(envelopes.session_ended_request(reason, START), user=envelopes.user_id("u1"),
                               device=envelopes.device_id("d1"), session_id="s", new_session=False)
     response = invoke(build_skill(store, content), body)["response"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from skill.bootstrap import build_skill
+from skill.bootstrap import build_app
 from skill.cli.chat import Chat
 from skill.cli.nlu import Nlu, words
 from skill.content.schema import Content
@@ -63,7 +63,7 @@ def test_what_people_say_reaches_the_right_intent_and_does_the_right_thing(
     content: Content, nlu: Nlu, store: Stores, said: str, where: str, intent: str, effect: str,
 ) -> None:
     assert nlu.resolve(words(said)).intent == intent, said
-    chat = Chat(build_skill(store, content), nlu, content, start_at=START, show=None)
+    chat = Chat(build_app(store, content), nlu, content, start_at=START, show=None)
     before = None
     if where != IDLE:
         started = chat.say("start my back workout")

@@ -22,7 +22,7 @@ from typing import Any
 from skill.alexa.player import parse_token
 from skill.alexa.zones import Zones
 from skill.audio.clips import ClipLibrary
-from skill.bootstrap import build_skill
+from skill.bootstrap import build_app
 from skill.cli.audio_device import AudioDevice, clip_of
 from skill.cli.chat import Chat, Exchange
 from skill.cli.nlu import Nlu
@@ -110,8 +110,8 @@ class Transcript:
         self.store = sqlite_stores()
         self.clips = RecordingClips() if audio else None
         library = ClipLibrary(self.clips, self.clips) if self.clips is not None else None
-        skill = build_skill(self.store, content, clips=library, zones=Zones(lambda *_: "Europe/London"))
-        self.chat = Chat(skill, nlu, content, start_at=START, device_kind=device_kind)
+        app = build_app(self.store, content, clips=library, zones=Zones(lambda *_: "Europe/London"))
+        self.chat = Chat(app, nlu, content, start_at=START, device_kind=device_kind)
         self.device = AudioDevice(self.chat, self.clips.duration_ms) if self.clips is not None else None
         if self.device is not None:
             self._watch_events(self.device)

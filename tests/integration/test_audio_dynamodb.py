@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 
 import pytest
 
-from skill.bootstrap import build_skill
+from skill.bootstrap import build_app
 from skill.cli.audio_device import AudioDevice
 from skill.cli.chat import Chat
 from skill.storage import dynamo
@@ -38,7 +38,7 @@ def clips(tmp_path_factory):
 def test_each_event_costs_at_most_one_read_and_one_write(table, content, nlu, clips) -> None:
     stores = dynamo_stores(table.name)
     calls = DynamoCalls(dynamo.client())
-    chat = Chat(build_skill(stores, content, clips=clips), nlu, content, start_at=START)
+    chat = Chat(build_app(stores, content, clips=clips), nlu, content, start_at=START)
     device = CountingDevice(chat, clips.duration_ms, calls=calls)
     chat.say("ask back coach to start my back workout")
     device.play_until(device.now_ms + 90_000)

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from skill.bootstrap import build_skill
+from skill.bootstrap import build_app
 from skill.cli.chat import Chat
 from skill.cli.main import main
 from skill.content.schema import Content
@@ -90,7 +90,7 @@ def logged(tmp_path: Path, content: Content, nlu: Any) -> Path:
     """A local store holding one finished workout of the default user."""
     db = tmp_path / "coach.sqlite3"
     stores = sqlite_stores(db)
-    chat = Chat(build_skill(stores, content), nlu, content, start_at=START)
+    chat = Chat(build_app(stores, content), nlu, content, start_at=START)
     answer = chat.say("start my back workout")
     while not answer.ends_session:
         answer = chat.say("next")

@@ -18,6 +18,7 @@ from skill.engine.commands import Cmd, Command
 from skill.engine.state import FINISHED, WorkoutState
 from skill.speech import prompts
 from skill.speech.timing import estimate_seconds
+from tests.engine import Ask, handle
 from tests.integration.conftest import REPO, DynamoCalls, FakeLambdaContext, LambdaEcho, event
 
 T = 1_795_000_000.0
@@ -123,36 +124,55 @@ def test_three_sessions_and_a_second_echo_end_where_one_run_does(lambda_app, tab
     assert (interrupted.phase, interrupted.position) == (uninterrupted.phase, uninterrupted.position)
 
 
-def test_one_read_per_session_and_one_write_per_change(lambda_app, calls: DynamoCalls) -> None:
+def test_one_read_per_turn_and_one_write_per_change(lambda_app, calls: DynamoCalls) -> None:
+    # The session carries no copy of the record (it would outgrow Alexa's 24 KB): each turn reads it once.
     echo = LambdaEcho(lambda_app)
     started = echo.send("start_workout", T)
     assert calls.counts == {"GetItem": 1, "PutItem": 1}
     calls.reset()
     echo.send("status", T + 20)  # a barge-in: the position becomes definite, saved once
-    assert calls.counts == {"PutItem": 1}
+    assert calls.counts == {"GetItem": 1, "PutItem": 1}
     calls.reset()
     for name in ("help", "explain_iyt", "status", "explain_unknown"):
         echo.send(name, T + 25)
-    assert calls.counts == {}  # nothing changed, nothing read or written
+    assert calls.counts == {"GetItem": 4}  # nothing changed, nothing written
+    calls.reset()
     nxt = echo.send("next", T + 30)
-    assert calls.counts == {"PutItem": 1}
+    assert calls.counts == {"GetItem": 1, "PutItem": 1}
     calls.reset()
     echo.send("session_ended_user", T + 31)
-    assert calls.counts == {"PutItem": 1}  # the barge-in on the response in flight is saved
-    assert started and nxt
+    assert calls.counts == {"GetItem": 1, "PutItem": 1}  # the barge-in on the response in flight is saved
+    assert started and nxt and "record" not in echo.attributes
 
 
 def test_two_echos_at_once_never_overwrite_each_other(lambda_app, table, calls: DynamoCalls, coach: Coach) -> None:
+    from skill.storage import dynamo
+
     kitchen, lounge = LambdaEcho(lambda_app, device="kitchen"), LambdaEcho(lambda_app, device="lounge")
     kitchen.send("start_workout", T)
-    lounge.send("launch", T + 60)  # version 2: the lounge picks the workout up
-    lounge_state = lounge.state
-    taught = tuple(lounge.attributes["record"]["taught"])  # what the fresh record says was taught already
-    calls.reset()
-    answer = kitchen.send("next", T + 70)  # the kitchen still holds version 1 in its session
-    assert calls.counts == {"PutItem": 2, "GetItem": 1}  # refused, re-read, applied again, written
-    expected = coach.handle(lounge_state, Command(Cmd.NEXT, taught=taught), int((T + 70) * 1000)).state
-    assert kitchen.state == expected
+    raced: list[dict] = []
+
+    def lounge_writes_first(model, **kwargs) -> None:
+        """Between the kitchen's read and its write, the lounge picks the workout up (version 2)."""
+        if model.name == "PutItem" and not raced:
+            raced.append({})
+            lounge.send("launch", T + 60)
+            raced[0] = lounge.record
+
+    dynamo.client().meta.events.register_first("before-call.dynamodb", lounge_writes_first)
+    try:
+        calls.reset()
+        answer = kitchen.send("next", T + 70)
+    finally:
+        dynamo.client().meta.events.unregister("before-call.dynamodb", lounge_writes_first)
+    [lounge_record] = raced
+    assert lounge_record["version"] == 2
+    # The kitchen's read and its refused write, the lounge's turn, then the kitchen's re-read and write.
+    assert calls.counts == {"GetItem": 3, "PutItem": 3}
+    lounge_state = WorkoutState.from_dict(lounge_record["workout"])
+    taught = tuple(lounge_record["taught"])  # what the fresh record says was taught already
+    expected = handle(coach, lounge_state, Ask(Cmd.NEXT, taught=taught), int((T + 70) * 1000)).state
+    assert kitchen.state == expected  # "next" applied again on the lounge's record, not over it
     assert stored(table)["version"] == 3 and stored_state(table) == expected
     assert prompts.SAVE_FAILED not in speech(answer)
 
@@ -184,7 +204,7 @@ def run_script(echo: LambdaEcho, calls: DynamoCalls, fault_turn: int | None, coa
         response = echo.send(name, at)
         calls.fail_all = False
         if prompts.STORAGE_DOWN not in speech(response):  # the person heard the command carried out
-            truth = coach.handle(truth, command, now).state
+            truth = handle(coach, truth, command, now).state
         last = (response, at)
     return reached, int(heard_by(*last) * 1000)
 
@@ -206,7 +226,7 @@ def test_throttles_are_retried_without_the_person_noticing(lambda_app, table, ca
         response = echo.send(name, at)
         assert prompts.SAVE_FAILED not in speech(response) and prompts.STORAGE_DOWN not in speech(response)
         at = heard_by(response, at)
-    assert echo.attributes["unsaved"] is False
+    assert "unsaved" not in echo.attributes
     assert stored_state(table, "throttled") == echo.state
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from skill.alexa.reminders_api import RemindersApi
-from skill.bootstrap import build_skill
+from skill.bootstrap import build_app
 from skill.cli.chat import Chat
 from skill.cli.nlu import Nlu
 from skill.content.schema import Content
@@ -105,7 +105,7 @@ def reminders_api() -> Iterator[tuple[StandIn, str]]:
 
 @pytest.fixture
 def alexa(reminders_api: tuple[StandIn, str], store: Stores, content: Content, nlu: Nlu) -> Chat:
-    return Chat(build_skill(store, content), nlu, content, start_at=START, api_endpoint=reminders_api[1])
+    return Chat(build_app(store, content), nlu, content, start_at=START, api_endpoint=reminders_api[1])
 
 
 def _record(store: Stores) -> PersonRecord:
@@ -173,6 +173,6 @@ def test_each_documented_error_is_answered_and_loses_nothing(reminders_api: tupl
 
 
 def test_the_service_unreachable_is_answered(store: Stores, content: Content, nlu: Nlu) -> None:
-    chat = Chat(build_skill(store, content), nlu, content, start_at=START)  # the local Echo: no Alexa APIs
+    chat = Chat(build_app(store, content), nlu, content, start_at=START)  # the local Echo: no Alexa APIs
     chat.say("ask back coach to remind me to work out at seven")
     assert "can't reach Alexa's reminders" in chat.say("yes").text

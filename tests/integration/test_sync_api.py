@@ -182,6 +182,6 @@ def test_pairing_and_heart_rate_through_both_lambdas_on_dynamodb(table, samples_
     assert api("/v1/heart-rate", {"samples": readings}, "wrong")["status"] == 401
     # The skill, for the same person, now sees a live heart rate: its responses end at rests.
     started = echo.send("start_workout", now - 1)
-    assert started["sessionAttributes"]["record"]["wearable"] == {"paired": True}
+    assert echo.record["wearable"] == {"paired": True} and started["response"]["outputSpeech"]
     person = hashlib.sha256(b"amzn1.ask.account.alex").hexdigest()
     assert samples_table.query(KeyConditionExpression=Key("user").eq(person))["Count"] == 40

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from skill.activity.uploaders import exercise_data_point
-from skill.bootstrap import build_skill
+from skill.bootstrap import build_app
 from skill.cli.chat import Chat
 from skill.cli.nlu import Nlu
 from skill.content.schema import Content
@@ -68,7 +68,7 @@ def settings_api() -> Iterator[tuple[Settings, str]]:
 
 
 def _chat(store: Stores, content: Content, nlu: Nlu, endpoint: str, at: float = SUNDAY_2330) -> Chat:
-    return Chat(build_skill(store, content), nlu, content, start_at=at, api_endpoint=endpoint)
+    return Chat(build_app(store, content), nlu, content, start_at=at, api_endpoint=endpoint)
 
 
 def _workout(chat: Chat) -> None:
@@ -157,7 +157,7 @@ def test_a_failed_read_counts_on_the_last_zone_known_then_utc(
     assert warnings == ["time zone not read why=status 500 counting_in=America/Los_Angeles"]
     assert not any("local-echo" in w or "local-user" in w for w in warnings)
     # Someone new whose zone cannot be read counts in UTC.
-    fresh = Chat(build_skill(store, content), nlu, content, start_at=SUNDAY_2330, api_endpoint=endpoint,
+    fresh = Chat(build_app(store, content), nlu, content, start_at=SUNDAY_2330, api_endpoint=endpoint,
                  user="someone-else")
     _workout(fresh)
     record, _ = PersonRecord.from_dict(store.records.load("amzn1.ask.account.someone-else"), content)

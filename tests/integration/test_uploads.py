@@ -22,8 +22,8 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from skill.activity.uploaders import uploaders
-from skill.activity.worker import MAX_BACKOFF_S, UploadWorker, needs_relink
-from skill.bootstrap import build_upload_worker, stores_from_settings
+from skill.activity.worker import MAX_BACKOFF_S, UploadWorker
+from skill.bootstrap import build_app, build_upload_worker, stores_from_settings
 from skill.settings import FITBIT, STRAVA, load_settings
 from skill.storage.stores import Stores, dynamo_stores, sqlite_stores
 from skill.storage.uploads import DONE, FAILED, PENDING, UploadJob
@@ -378,7 +378,7 @@ def test_a_job_queued_with_a_legacy_fitbit_token_asks_once_to_link_again(service
     job fails at once with a result the skill can speak, instead of waiting for a token that never comes."""
     queue(jobs_store, FITBIT, token=legacy_fitbit_token())
     [job] = run_due(jobs_store, local(services), Clock())
-    assert job.status == FAILED and needs_relink(job) and "Google" in job.result and not job.token
+    assert job.status == FAILED and job.needs_relink and "Google" in job.result and not job.token
     assert FakeServices.seen == []  # never sent anywhere
     assert jobs_store.uploads.due_uploads(int(Clock.now) + MAX_BACKOFF_S * 10, 10) == []
 
@@ -387,7 +387,7 @@ def test_a_legacy_job_given_a_google_token_first_is_simply_sent(services: str, j
     queue(jobs_store, FITBIT, token=legacy_fitbit_token())
     assert jobs_store.uploads.refresh_upload_token(USER, FITBIT, TOKEN, int(Clock.now)) == 1  # linked again
     [job] = run_due(jobs_store, local(services), Clock())
-    assert job.status == DONE and not needs_relink(job)
+    assert job.status == DONE and not job.needs_relink
 
 
 def test_a_google_account_without_fitbit_data_asks_to_link_again(services: str, tmp_path: Path) -> None:
@@ -395,7 +395,7 @@ def test_a_google_account_without_fitbit_data_asks_to_link_again(services: str, 
     queue(store, FITBIT)
     FakeServices.mode[FITBIT] = "not_linked"
     [job] = run_due(store, local(services), Clock())
-    assert job.status == FAILED and needs_relink(job) and "ACCOUNT_NOT_LINKED" in job.result
+    assert job.status == FAILED and job.needs_relink and "ACCOUNT_NOT_LINKED" in job.result
 
 
 @pytest.mark.parametrize("service", [STRAVA, FITBIT])
@@ -493,12 +493,11 @@ def test_the_local_chat_offers_the_upload_and_sends_it_with_the_configured_token
     services: str, content, nlu, store,
 ) -> None:
     """`backcoach chat` with a token in credentials.toml: the same offer, and the upload runs after the turn."""
-    from skill.bootstrap import build_skill
     from skill.cli.activity import run_uploads
     from skill.cli.chat import Chat
 
     shown: list[str] = []
-    chat = Chat(build_skill(store, content, upload_service=STRAVA), nlu, content,
+    chat = Chat(build_app(store, content, upload_service=STRAVA), nlu, content,
                 start_at=START, show=shown.append, show_timeline=False, access_token=TOKEN,
                 uploads=lambda: run_uploads(build_upload_worker(store, local(services))))
     answer = chat.say("start my back workout")
@@ -544,13 +543,13 @@ def test_an_upload_refused_for_an_expired_token_goes_out_after_the_next_session_
     _, at = to_the_offer(echo)
     echo.send("yes", at=at + 5)
     assert worker.handler({"source": "aws.events"}, FakeLambdaContext()) == {PENDING: 1}
-    assert echo.attributes["record"]["settings"]["uploads_pending"] is True
+    assert echo.record["settings"]["uploads_pending"] is True
     echo.access_token = TOKEN  # Alexa refreshed the token
     echo.send("status", at=at + 3600)  # any request that opens a session
     assert worker.handler({"source": "aws.events"}, FakeLambdaContext()) == {DONE: 1}
     echo.send("stop", at=at + 3700)
     echo.send("status", at=at + 7200)
-    assert "uploads_pending" not in echo.attributes["record"]["settings"]
+    assert "uploads_pending" not in echo.record["settings"]
     uploads = [s["auth"] for s in FakeServices.seen if s["path"] == "/api/v3/uploads"]
     assert uploads == ["Bearer token-that-expired", f"Bearer {TOKEN}"]
 

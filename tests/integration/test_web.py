@@ -159,6 +159,17 @@ def serve(tmp_path: Path, *flags: str) -> tuple[subprocess.Popen, str]:
     raise AssertionError("the server did not come up")
 
 
+def served_record(tmp_path: Path, user_id: str) -> dict[str, Any]:
+    """The person's record as the served app's SQLite store holds it now."""
+    from skill.storage.stores import sqlite_stores
+
+    stores = sqlite_stores(tmp_path / "web.sqlite3")
+    try:
+        return stores.records.load(user_id) or {}
+    finally:
+        stores.close()
+
+
 def http_post(url: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     request = urllib.request.Request(url + "/", data=json.dumps(body).encode(), method="POST",
                                      headers={"Content-Type": "application/json; charset=utf-8"})
@@ -190,7 +201,9 @@ def test_a_conversation_over_http_with_the_real_server(tmp_path: Path) -> None:
         assert status == 200 and "I Y T" in explained["response"]["outputSpeech"]["ssml"]
         status, moved = http_post(url, event("next", at=t + 25, session_id="s1", new=False,
                                              attributes=explained["sessionAttributes"]))
-        assert status == 200 and moved["sessionAttributes"]["record"]["workout"]["phase"] == "playing"
+        assert status == 200 and "record" not in moved.get("sessionAttributes", {})
+        user = event("next", at=t)["session"]["user"]["userId"]
+        assert served_record(tmp_path, user)["workout"]["phase"] == "playing"
         status, resumed = http_post(url, event("launch", at=t + 900, session_id="s2", new=True))
         assert status == 200 and "Welcome back" in resumed["response"]["outputSpeech"]["ssml"]
     finally:

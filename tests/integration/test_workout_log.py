@@ -11,7 +11,7 @@ from garmin_fit_sdk import Decoder, Profile, Stream
 from lxml import etree
 
 from skill.activity.export import fit_names, to_fit, to_tcx
-from skill.bootstrap import build_skill
+from skill.bootstrap import build_app
 from skill.cli.chat import Chat, WearableLink
 from skill.cli.envelopes import user_id
 from skill.content.schema import Content
@@ -25,7 +25,7 @@ PERSON = hashlib.sha256(user_id("local-user").encode()).hexdigest()
 def watched(content: Content, nlu, store) -> Chat:
     """A chat with a paired simulated watch whose readings go through the sync API's rules."""
     link = WearableLink.in_process(store)
-    chat = Chat(build_skill(store, content), nlu, content, start_at=START, wearable=link)
+    chat = Chat(build_app(store, content), nlu, content, start_at=START, wearable=link)
     link.pair(chat)
     return chat
 

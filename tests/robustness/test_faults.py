@@ -29,6 +29,7 @@ from skill.storage.samples import SQLiteSampleStore
 from skill.storage.sqlite import Database
 from skill.storage.uploads import DONE, SQLiteUploadQueue, UploadJob
 from skill.web.sync import sync_blueprint
+from tests.engine import handle
 from tests.integration.conftest import DynamoCalls, LambdaEcho
 from tests.integration.test_lambda_dynamodb import finished_moves, heard_by, speech, stored, stored_state
 from tests.robustness.conftest import TRIED
@@ -62,7 +63,7 @@ def test_faults_anywhere_in_a_workout_lose_nothing_and_count_nothing_twice(
         response = echo.send(name, at)
         calls.fail_all, calls.throttle_next = False, 0
         if prompts.STORAGE_DOWN not in speech(response):
-            truth = coach.handle(truth, replace(COMMANDS[name], new_session=not echo.open or name == "resume"),
+            truth = handle(coach, truth, replace(COMMANDS[name], new_session=not echo.open or name == "resume"),
                                  now).state
         last = (response, at)
     TRIED["fault workouts"] += 1

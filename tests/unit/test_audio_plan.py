@@ -6,10 +6,11 @@ from __future__ import annotations
 from skill.alexa.player import MAX_TOKEN, Token, parse_token
 from skill.engine import stream
 from skill.engine.audio_plan import COUNT_IN, INTRO, MAIN, MORE, after, all_tracks, find, first_track, step_tracks
-from skill.engine.commands import Cmd, Command
+from skill.engine.commands import Cmd, Played
 from skill.engine.plan import MOVE, REST, build_plan
 from skill.engine.rest import MAX_REST_SECONDS, Vitals
 from skill.speech.ssml import check
+from tests.engine import Ask, handle
 
 NOW = 1_795_000_000_000
 
@@ -48,15 +49,25 @@ def fresh(bpm: int, threshold: int = 100) -> Vitals:
     return Vitals(tuple((NOW - 1000 * k, bpm) for k in range(10, 0, -1)), threshold)
 
 
+def event(coach, state, name: Cmd, track, now_ms: int, offset_ms: int = 0, vitals: Vitals | None = None):
+    """A player event about `track` of the workout under way, through the engine's front door."""
+    played = Played(state.workout, state.started_at_ms, track.step, track.part, offset_ms)
+    return handle(coach, state, Ask(name, played=played, player=True, vitals=vitals), now_ms)
+
+
+def begin(coach):
+    return handle(coach, None, Ask(Cmd.START, player=True), NOW)
+
+
 def test_a_rest_lengthens_while_the_heart_is_up_and_never_past_the_cap(coach, content) -> None:
-    start = stream.begin(coach, None, Command(Cmd.START), NOW)
-    state = start.state
+    state = begin(coach).state
     plan = build_plan(content, "six_minute")
     rest = next(i for i, s in enumerate(plan.steps) if s.kind == REST)
     track = find(plan, plan.steps[rest].id, MAIN)
     extras = 0
+    near = Cmd.PLAYBACK_NEARLY_FINISHED
     while True:
-        decided = stream.nearly_finished(coach, state, track, fresh(150), NOW)
+        decided = event(coach, state, near, track, NOW, vitals=fresh(150))
         if decided.cue.track.part == COUNT_IN:
             break
         extras += 1
@@ -64,22 +75,22 @@ def test_a_rest_lengthens_while_the_heart_is_up_and_never_past_the_cap(coach, co
         assert decided.cue.kind == stream.ENQUEUE and decided.cue.previous is not None
     assert 30 + 15 * extras <= MAX_REST_SECONDS + 15 and extras >= 5
     hold = find(plan, plan.steps[rest].id, MAIN)
-    assert stream.nearly_finished(coach, state, hold, fresh(90), NOW).cue.track.part == COUNT_IN  # recovered
-    assert stream.nearly_finished(coach, state, hold, None, NOW).cue.track.part == COUNT_IN  # no watch: as written
+    assert event(coach, state, near, hold, NOW, vitals=fresh(90)).cue.track.part == COUNT_IN  # recovered
+    assert event(coach, state, near, hold, NOW).cue.track.part == COUNT_IN  # no watch: as written
     stale = Vitals(((NOW - 60_000, 170),), 100)
-    assert stream.nearly_finished(coach, state, hold, stale, NOW).cue.track.part == COUNT_IN
+    assert event(coach, state, near, hold, NOW, vitals=stale).cue.track.part == COUNT_IN
 
 
 def test_a_stop_saves_the_exact_place_and_resume_goes_a_little_back(coach, content) -> None:
-    state = stream.begin(coach, None, Command(Cmd.START), NOW).state
+    state = begin(coach).state
     plan = build_plan(content, "six_minute")
     move = next(i for i, s in enumerate(plan.steps) if s.kind == MOVE and i > 2)
     track = find(plan, plan.steps[move].id, MAIN)
-    playing = stream.started(coach, state, track, NOW + 1000).state
-    paused = stream.stopped(coach, playing, track, 12_345, NOW + 2000).state
+    playing = event(coach, state, Cmd.PLAYBACK_STARTED, track, NOW + 1000).state
+    paused = event(coach, playing, Cmd.PLAYBACK_STOPPED, track, NOW + 2000, offset_ms=12_345).state
     assert (paused.phase, paused.position, paused.track, paused.offset_ms) == ("paused", track.step, MAIN, 12_345)
-    resumed = stream.resume(coach, paused, NOW + 3000)
+    resumed = handle(coach, paused, Ask(Cmd.RESUME, player=True), NOW + 3000)
     assert resumed.cue.kind == stream.PLAY and resumed.cue.track.step == track.step
-    assert resumed.cue.offset_ms == 12_345 - stream.RESUME_BACK_MS and resumed.outcome.speech == ()
-    later = stream.resume(coach, paused, NOW + 10 * 60_000)
-    assert [p.key for p in later.outcome.speech] == ["audio_resume"]  # after a long pause, where first
+    assert resumed.cue.offset_ms == 12_345 - stream.RESUME_BACK_MS and resumed.speech == ()
+    later = handle(coach, paused, Ask(Cmd.RESUME, player=True), NOW + 10 * 60_000)
+    assert [p.key for p in later.speech] == ["audio_resume"]  # after a long pause, where first

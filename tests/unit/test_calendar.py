@@ -26,6 +26,7 @@ from skill.engine.calendar import (
     week_start_ms,
 )
 from skill.engine.record import FINISHED, HistoryEntry, PersonRecord, ZoneSeen
+from skill.speech import prompts
 
 LA = "America/Los_Angeles"
 
@@ -84,9 +85,9 @@ def test_a_reminder_starts_on_the_persons_clock_and_names_their_zone() -> None:
 
 def test_the_screen_week_is_the_persons_week() -> None:
     done = HistoryEntry("six_minute", SUNDAY_NIGHT - 600_000, SUNDAY_NIGHT, "2026-11-23", 16, status=FINISHED)
-    week = screens.week([done], SUNDAY_NIGHT + 60_000, 5, LA)
+    week = screens.week(prompts, [done], SUNDAY_NIGHT + 60_000, 5, LA)
     assert week["days"][-1]["state"] == "done" and week["days"][-1]["today"]  # Sunday
-    assert screens.week([done], SUNDAY_NIGHT + 60_000, 5)["days"][0]["state"] == "done"  # in UTC: Monday
+    assert screens.week(prompts, [done], SUNDAY_NIGHT + 60_000, 5)["days"][0]["state"] == "done"  # in UTC: Monday
 
 
 def test_the_chat_uses_this_machines_zone_or_the_one_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:

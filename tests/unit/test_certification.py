@@ -19,7 +19,7 @@ import pytest
 
 from skill.alexa.handlers import HANDLED_INTENTS, SIMPLE_INTENTS
 from skill.alexa.interaction_model import LOCALES, load_model
-from skill.bootstrap import build_skill
+from skill.bootstrap import build_app
 from skill.cli.build import build_skill_package
 from skill.cli.chat import Chat, Exchange
 from skill.cli.nlu import Nlu, words
@@ -57,7 +57,7 @@ LOCAL_TOOLS = ("cli",)  # the local Echo builds Alexa's envelopes itself; it is 
 
 
 def _fresh_chat(store: Stores, content: Content, nlu: Nlu, upload_service: str = "") -> Chat:
-    return Chat(build_skill(store, content, upload_service=upload_service), nlu, content, start_at=START)
+    return Chat(build_app(store, content, upload_service=upload_service), nlu, content, start_at=START)
 
 
 def _prompts(exchange: Exchange) -> bool:
@@ -212,11 +212,11 @@ def test_permissions_are_declared_for_every_alexa_api_the_skill_calls(content: C
               if any(marker in text for text in sources.values() for marker in markers)}
     assert called <= declared, f"called without permission: {called - declared}"
     assert declared <= called, f"asked for and never used (reviewers refuse this): {declared - called}"
-    skill = build_skill(store, content, upload_service="strava")
-    assert skill.api_client is None  # no service client: the SDK cannot call an Alexa API for the skill at all
+    app = build_app(store, content, upload_service="strava")
+    assert app.skill.api_client is None  # no service client: the SDK cannot call an Alexa API for the skill at all
     # What the skill sends back over a whole session: directives need their interface, consent cards their
     # permission, and the account-linking card an account-linking setup.
-    chat = Chat(skill, nlu, content, start_at=START)
+    chat = Chat(app, nlu, content, start_at=START)
     for line in ("open back coach", "help", "start my back workout", "next", "next", "next", "next", "pair my watch",
                  "how many workouts did I do this week", "send my workout to strava", "where am I", "stop"):
         chat.say(line)

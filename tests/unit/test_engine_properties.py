@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from skill.engine.coach import Coach
 from skill.engine.commands import Cmd, Command
 from skill.speech.ssml import Speech, check
+from tests.engine import handle
 
 T0 = 1_795_000_000_000
 STILL = {Cmd.PAUSE, Cmd.STATUS, Cmd.EXPLAIN, Cmd.HELP, Cmd.FALLBACK, Cmd.STOP, Cmd.SESSION_END, Cmd.LAUNCH}
@@ -31,7 +32,7 @@ def test_any_command_sequence_keeps_a_valid_state(coach: Coach, speech: Speech, 
     for command, gap in script:
         now += gap
         before = coach.completed_moves(coach.settle(state, now)) if state and coach.plan(state) else 0
-        outcome = coach.handle(state, command, now)
+        outcome = handle(coach, state, command, now)
         state = outcome.state
         if state is not None:
             assert coach.plan(state) is not None, (command, state)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from skill.bootstrap import build_skill
+from skill.bootstrap import build_app
 from skill.cli.chat import Chat
 from skill.cli.nlu import Nlu
 from skill.content import Content
@@ -46,7 +46,7 @@ def test_an_envelope_naming_alexas_real_api_is_caught_even_though_the_skill_carr
         content: Content, nlu: Nlu, store: Stores) -> None:
     """The settings API call fails quietly in the skill (the day is counted in UTC), but the guard saw it: left
     to the autouse check, this test would fail."""
-    chat = Chat(build_skill(store, content), nlu, content, start_at=START,
+    chat = Chat(build_app(store, content), nlu, content, start_at=START,
                 api_endpoint="https://api.amazonalexa.com")
     chat.say("start my back workout")
     assert network_guard.take() == ["lookup api.amazonalexa.com"]

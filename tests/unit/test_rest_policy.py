@@ -17,6 +17,7 @@ from skill.engine.rest import (
     max_heart_rate,
     recovery_threshold,
 )
+from tests.engine import Ask, handle
 
 NOW = 1_795_000_000_000
 
@@ -55,7 +56,7 @@ def test_a_high_heart_rate_waits_in_steps_up_to_the_cap() -> None:
 def rest_outcomes(coach: Coach, effort: float):
     """Start the circuit, work at `effort` until the rest, rest 30 s; returns the response ending at the rest
     and the answer to "next" at its end."""
-    out = coach.handle(None, Command(Cmd.START), NOW)
+    out = handle(coach, None, Command(Cmd.START), NOW)
     heart = SimulatedHeart()
     plan = build_plan(coach.content, "six_minute")
     rest = next(s.id for s in plan.steps if s.kind == REST)
@@ -69,8 +70,8 @@ def rest_outcomes(coach: Coach, effort: float):
         t = end + 1000
         vitals = Vitals(tuple(s for s in samples if s[0] <= t), 108)
         if out.state.timeline[-1].step == rest:
-            return out, coach.handle(out.state, Command(Cmd.NEXT, vitals=vitals), t)
-        out = coach.handle(out.state, Command(Cmd.NEXT, vitals=vitals), t)
+            return out, handle(coach, out.state, Ask(Cmd.NEXT, vitals=vitals), t)
+        out = handle(coach, out.state, Ask(Cmd.NEXT, vitals=vitals), t)
 
 
 def test_with_a_live_heart_rate_a_rest_ends_the_response_and_the_next_request_decides(coach: Coach, speech) -> None:
@@ -86,8 +87,8 @@ def test_with_a_live_heart_rate_a_rest_ends_the_response_and_the_next_request_de
 
 
 def test_without_a_wearable_the_rest_stays_inside_the_response(coach: Coach) -> None:
-    out = coach.handle(None, Command(Cmd.START), NOW)
-    out = coach.handle(out.state, Command(Cmd.NEXT), out.state.response_at_ms + out.state.timeline[-1].end_ms + 1)
+    out = handle(coach, None, Command(Cmd.START), NOW)
+    out = handle(coach, out.state, Command(Cmd.NEXT), out.state.response_at_ms + out.state.timeline[-1].end_ms + 1)
     plan = build_plan(coach.content, "six_minute")
     kinds = [plan.steps[plan.index(s.step)].kind for s in out.state.timeline]
     assert REST in kinds and kinds[-1] != REST

@@ -5,7 +5,7 @@ from __future__ import annotations
 from skill.alexa.screens import FOREVER_MS, numbers_said, workout_panels
 from skill.content.schema import Content
 from skill.engine.coach import Coach
-from skill.engine.commands import Cmd, Command
+from skill.engine.commands import Cmd
 from skill.engine.plan import REST, build_plan
 from skill.engine.rest import Vitals
 from skill.engine.script import say
@@ -13,6 +13,7 @@ from skill.engine.state import READY, Done, WorkoutState
 from skill.speech.ssml import Speech
 from skill.speech.timing import estimate_seconds
 from skill.speech.words import number_words
+from tests.engine import Ask, handle
 
 NOW = 1_795_000_000_000
 
@@ -48,7 +49,7 @@ def test_an_extra_rest_the_heart_asked_for_counts_down_before_the_move(content: 
                          started_at_ms=NOW - 300_000, updated_at_ms=NOW - 1000,
                          done=(Done(plan.steps[rest].id, NOW - 31_000, 30_000),))
     racing = Vitals(((NOW - 2000, 150), (NOW - 1000, 150)), 108)
-    outcome = coach.handle(state, Command(Cmd.NEXT, vitals=racing), NOW)
+    outcome = handle(coach, state, Ask(Cmd.NEXT, vitals=racing), NOW)
     assert outcome.result == "rest_extended"
     panels = workout_panels(speech, plan, outcome.state, outcome.speech)
     first_step = outcome.state.timeline[0]

@@ -33,7 +33,7 @@ def test_counting_follows_each_moves_phases_at_the_persons_tempo(speech: Speech,
     from skill.speech import counting
 
     beats = speech.count_beats(dict(exercise=exercise, reps_min=10, reps_max=10, tempo=tempo))
-    times = [t for _, t in counting.rep_times(beats)]
+    times = [t for _, t in counting.rep_times(beats, speech.timing)]
     rep = sum(seconds for _, seconds in content.exercises[exercise].phases) * tempo / 100
     text = to_text("<speak>" + counting.ssml(beats) + "</speak>")
     assert len(times) == 10 and "ten" in text and prompts.LAST_THREE in text
@@ -137,10 +137,11 @@ def test_each_prompt_is_rendered_once_per_turn(content) -> None:
     from skill.engine.coach import Coach
     from skill.engine.commands import Cmd, Command
     from skill.speech.ssml import BUDGET, Speech
+    from tests.engine import handle
 
     speech = Speech(content)
     coach = Coach(content, speech.measure, BUDGET)
-    out = coach.handle(None, Command(Cmd.START), 1_795_000_000_000)
+    out = handle(coach, None, Command(Cmd.START), 1_795_000_000_000)
     measured = speech.renders
     text = speech.ssml(out.speech)
     assert speech.renders == measured and all(p.rendered is not None for p in out.speech)
@@ -204,11 +205,12 @@ def test_the_shared_renderings_are_bounded(content, monkeypatch: pytest.MonkeyPa
 
 def test_a_measure_is_the_cost_of_the_joined_text(content) -> None:
     from skill.engine.coach import Coach
-    from skill.engine.commands import Cmd, Command
+    from skill.engine.commands import Cmd
     from skill.speech.ssml import BUDGET
+    from tests.engine import Ask, handle
 
     speech = Speech(content)
-    outcome = Coach(content, speech.measure, BUDGET).handle(None, Command(Cmd.START), 1_795_000_000_000)
+    outcome = handle(Coach(content, speech.measure, BUDGET), None, Ask(Cmd.START), 1_795_000_000_000)
     groups = [list(outcome.speech[:n]) for n in range(len(outcome.speech) + 1)] + [[say("praise", n=0)] * 3]
     for group in groups:
         text = Speech(content).fragment(group)  # rendered afresh, then measured from the prompts' own costs

@@ -8,6 +8,7 @@ from skill.engine.coach import Coach
 from skill.engine.commands import Cmd, Command
 from skill.engine.effects import UploadRequested, WorkoutAbandoned, WorkoutFinished
 from skill.engine.transitions import ANY, TABLE
+from tests.engine import Ask, handle
 
 T0 = 1_795_000_000_000
 
@@ -23,30 +24,30 @@ def after(out) -> int:
 
 
 def test_the_final_response_says_the_workout_finished_once(coach: Coach) -> None:
-    out = coach.handle(None, Command(Cmd.START), T0)
+    out = handle(coach, None, Command(Cmd.START), T0)
     finished = []
     while not out.end_session:
         finished += [e for e in out.effects if isinstance(e, WorkoutFinished)]
-        out = coach.handle(out.state, Command(Cmd.NEXT), after(out))
+        out = handle(coach, out.state, Command(Cmd.NEXT), after(out))
     finished += [e for e in out.effects if isinstance(e, WorkoutFinished)]
     assert len(finished) == 1 and finished[0].state.finished_at_ms == after(out) - 1000
 
 
 def test_a_new_workout_abandons_one_under_way_but_never_a_finished_one(coach: Coach) -> None:
-    out = coach.handle(None, Command(Cmd.START), T0)
-    other = coach.handle(out.state, Command(Cmd.START, workout="full_session", equipment=("band",)), T0 + 5000)
+    out = handle(coach, None, Command(Cmd.START), T0)
+    other = handle(coach, out.state, Command(Cmd.START, workout="full_session", equipment=("band",)), T0 + 5000)
     assert [type(e) for e in other.effects][:1] == [WorkoutAbandoned]
     while not out.end_session:
-        out = coach.handle(out.state, Command(Cmd.NEXT), after(out))
+        out = handle(coach, out.state, Command(Cmd.NEXT), after(out))
     # "Start my back workout" while the final response is still being spoken: that workout is done, not dropped.
-    again = coach.handle(out.state, Command(Cmd.START), out.state.response_at_ms + 2000)
+    again = handle(coach, out.state, Command(Cmd.START), out.state.response_at_ms + 2000)
     assert not any(isinstance(e, WorkoutAbandoned) for e in again.effects)
 
 
 def test_yes_to_an_open_offer_requests_the_upload(coach: Coach) -> None:
-    linked = Command(Cmd.NEXT, upload_service="strava", linked=True)
-    out = coach.handle(None, replace(linked, name=Cmd.START), T0)
+    linked = Ask(Cmd.NEXT, upload_service="strava", linked=True)
+    out = handle(coach, None, replace(linked, name=Cmd.START), T0)
     while out.state.upload != "offered":
-        out = coach.handle(out.state, linked, after(out))
-    yes = coach.handle(out.state, replace(linked, name=Cmd.YES), after(out))
+        out = handle(coach, out.state, linked, after(out))
+    yes = handle(coach, out.state, replace(linked, name=Cmd.YES), after(out))
     assert yes.effects == (UploadRequested("strava", out.state.started_at_ms),)
