@@ -47,8 +47,8 @@ def test_the_benchmarks_run_and_report_every_figure(quick) -> None:
     assert results["cost_1000_workouts"]["total_usd"] > 0
     uploads = results["uploads"]
     assert uploads["sent"] == uploads["jobs"] and uploads["ratio"] > 0
-    # "Yes" costs the record's read, the job, the person's job list and the record's write; a job costs its claim, two reads and its result
-    # (plus a share of the query that found it).
+    # "Yes" costs the record's read, the job, the person's job list and the record's write; a job costs its claim,
+    # two reads and its result (plus a share of the query that found it).
     assert uploads["yes_turn_calls"] == {"GetItem": 1, "PutItem": 2, "UpdateItem": 1}
     assert uploads["worker_calls_per_job"]["UpdateItem"] == 1 and uploads["worker_calls_per_job"]["PutItem"] == 1
     assert "| Cold start" in run.stdout and "write failed" not in run.stderr

@@ -68,3 +68,41 @@ def test_shipped_code_imports_no_test_helpers() -> None:
 def test_speech_to_audio_is_infrastructure() -> None:
     """skill.audio (text to speech, clip stores) knows nothing of the skill; the skill hands it SSML."""
     assert imports()["audio"] == set()
+
+
+def module_imports(package: str) -> dict[str, set[str]]:
+    """For each module of skill/<package>, the modules of the same package it imports at any depth."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for path in (SKILL / package).rglob("*.py"):
+        module = ".".join(path.relative_to(SKILL.parent).with_suffix("").parts).removesuffix(".__init__")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith(f"skill.{package}"):
+                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            else:
+                continue
+            for name in names:
+                is_module = (SKILL.parent / (name.replace(".", "/") + ".py")).exists()
+                if name.startswith(f"skill.{package}.") and is_module and name != module:
+                    found[module].add(name)
+    return found
+
+
+def test_no_module_cycles_inside_the_engine_the_speech_layer_or_the_turn() -> None:
+    """A cycle between modules (prompt tables importing the renderer back, say) is a seam held by accident."""
+    for package in ("engine", "speech", "turn"):
+        graph = module_imports(package)
+
+        def reaches(start: str, goal: str, seen: frozenset[str], graph=graph) -> bool:
+            return any(n == goal or (n not in seen and reaches(n, goal, seen | {n})) for n in graph.get(start, ()))
+
+        assert sorted(m for m in graph if reaches(m, m, frozenset({m}))) == [], package
+
+
+def test_the_turn_knows_no_platform() -> None:
+    """The one turn serves Alexa and any other speaker: no Alexa, web or CLI code, no ask_sdk, Flask or boto3."""
+    assert imports()["turn"] <= {"engine", "content", "storage", "speech", "languages", "heartrate", "settings"}
+    for path in (SKILL / "turn").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert not any(f"import {lib}" in text or f"from {lib}" in text for lib in ("ask_sdk", "flask", "boto3")), path
