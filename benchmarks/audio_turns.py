@@ -86,9 +86,10 @@ def nearly_finished(dynamo: Dynamo, workouts: int) -> dict[str, Any]:
                 figures[store] += times
                 figures[f"hello_{store}"] += baseline_turns(hello[store], f"audio-hello-{store}-{i}", len(times))
         calls = _nearly_finished_calls(skills["dynamodb"], capacity, "audio-count")
+        workout_calls = _workout_calls(skills["dynamodb"], capacity, "audio-workout")
     table = {name: tails(v) for name, v in figures.items()}
     return {"turns": table, "clips_per_workout": len(figures["memory"]) / max(1, workouts),
-            "dynamodb_calls_per_turn": dict(calls),
+            "dynamodb_calls_per_turn": dict(calls), "dynamodb_calls_per_workout": dict(workout_calls),
             **{f"ratio_{store}_p50": table[store]["p50_ms"] / table[f"hello_{store}"]["p50_ms"] for store in skills}}
 
 
@@ -100,4 +101,21 @@ def _nearly_finished_calls(handler: Any, capacity: Capacity, user: str) -> Count
     capacity.calls.clear()
     handler(player_envelope(envelopes.player_event("AudioPlayer.PlaybackNearlyFinished", at + 20, token), user),
             Context())
+    return Counter(capacity.calls)
+
+
+def _workout_calls(handler: Any, capacity: Capacity, user: str) -> Counter[str]:
+    """The DynamoDB requests of one whole workout in the audio mode with no command said: the start, then each
+    clip's PlaybackStarted, PlaybackNearlyFinished and PlaybackFinished, as an Echo sends them."""
+    at = time.time() - 3600
+    capacity.calls.clear()
+    token = _played(handler(player_envelope(envelopes.intent_request("StartWorkoutIntent", at), user), Context()))
+    while token:
+        at += 30
+        handler(player_envelope(envelopes.player_event("AudioPlayer.PlaybackStarted", at, token), user), Context())
+        following = _played(handler(player_envelope(envelopes.player_event(
+            "AudioPlayer.PlaybackNearlyFinished", at + 20, token), user), Context()))
+        handler(player_envelope(envelopes.player_event("AudioPlayer.PlaybackFinished", at + 29, token), user),
+                Context())
+        token = following
     return Counter(capacity.calls)

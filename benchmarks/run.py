@@ -141,6 +141,8 @@ def table(r: dict[str, Any]) -> str:
         ("DynamoDB requests per PlaybackNearlyFinished", ", ".join(
             f"{n} {call}" for call, n in sorted(audio["dynamodb_calls_per_turn"].items())) or "none",
          "1 GetItem, 1 PutItem", ""),
+        ("DynamoDB record writes per audio workout (start to end, nothing said)",
+         str(audio["dynamodb_calls_per_workout"].get("PutItem", 0)), "4 (goal)", ""),
         ("Renders per prompt (SSML renders / distinct prompts measured or sent, one circuit)",
          f"{renders['per_prompt']:.2f} ({renders['prompts_rendered']} / {renders['prompts']})", "1", ""),
         ("  most renders of one prompt's values", str(renders["most_renders_of_one_value"]), "1", ""),

@@ -89,7 +89,9 @@ def player_context(handler_input: HandlerInput) -> Played | None:
     token = parse_token(player.token) if player is not None else None
     if token is None:
         return None
-    return Played(token.workout, token.started_at_ms, token.step, token.part, int(player.offset_in_milliseconds or 0))
+    activity = getattr(player.player_activity, "value", player.player_activity)
+    return Played(token.workout, token.started_at_ms, token.step, token.part, int(player.offset_in_milliseconds or 0),
+                  playing=activity == "PLAYING")
 
 
 def _event_clip(handler_input: HandlerInput) -> Played | None:
@@ -99,7 +101,8 @@ def _event_clip(handler_input: HandlerInput) -> Played | None:
     if token is None:
         return None
     offset = int(getattr(request, "offset_in_milliseconds", 0) or 0)
-    return Played(token.workout, token.started_at_ms, token.step, token.part, offset)
+    playing = request.object_type in ("AudioPlayer.PlaybackStarted", "AudioPlayer.PlaybackNearlyFinished")
+    return Played(token.workout, token.started_at_ms, token.step, token.part, offset, playing=playing)
 
 
 def command_of(content: Content, handler_input: HandlerInput) -> Command | None:

@@ -89,6 +89,7 @@ class Played:
     step: str
     part: str
     offset_ms: int = 0
+    playing: bool = True  # the player is playing it (an event mid-clip, a command while it plays), not stopped
 
     def belongs_to(self, state: WorkoutState | None) -> bool:
         return state is not None and (state.workout, state.started_at_ms) == (self.workout, self.started_at_ms)
@@ -125,3 +126,6 @@ class Outcome:
     shown: Shown | None = None  # what a screen shows besides the workout (an exercise's cues, the week, a code)
     cue: Cue = NOTHING_CUE  # the audio mode: what the player does next
     record: PersonRecord | None = None
+    # False: nothing in the new record must outlive this request (the audio mode's next clip started: every
+    # later event and command names its clip, and the front door catches the record up from it). Not written.
+    durable: bool = True

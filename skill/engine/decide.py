@@ -22,6 +22,10 @@ from skill.engine.transitions import dispatch
 # Commands that may speak the workout (and so reach a rest the heart rate decides).
 SPEAKING = frozenset({Cmd.START, Cmd.NEXT, Cmd.RESUME, Cmd.REPEAT, Cmd.PREVIOUS, Cmd.SKIP, Cmd.START_OVER,
                       Cmd.LAUNCH, Cmd.READY})
+# Player events that change nothing where the person is (the next clip queued, a clip ended with another
+# queued, a clip that failed to play): the stored place is not caught up for them, so they write nothing (the
+# last clip's end catches up itself, in skill.engine.stream.finished).
+LOOKING_AHEAD = frozenset({Cmd.PLAYBACK_NEARLY_FINISHED, Cmd.PLAYBACK_FINISHED, Cmd.PLAYBACK_FAILED})
 # Commands that may finish a workout (and so offer its upload), or answer or ask for an upload.
 UPLOADING = SPEAKING | {Cmd.UPLOAD, Cmd.YES, Cmd.NO}
 
@@ -29,6 +33,8 @@ UPLOADING = SPEAKING | {Cmd.UPLOAD, Cmd.YES, Cmd.NO}
 def handle(coach: Coach, record: PersonRecord, command: Command, services: Services, now_ms: int) -> Outcome:
     """Apply `command` at `now_ms` (epoch ms) to the person's `record`. Never raises for any record or command."""
     state = workout_of(coach, record, now_ms)
+    if state is not None and command.played is not None and command.name not in LOOKING_AHEAD:
+        state = stream.caught_up(coach, state, command.played, now_ms)
     ctx = Context(record, command, services)
     outcome = dispatch(coach, state, ctx, now_ms)
     after = recorded(coach.content, record, outcome.state, outcome.effects, now_ms)

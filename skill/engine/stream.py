@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from skill.engine.audio_plan import INTRO, MAIN, Track, after, find, first_track, rested_seconds, step_tracks
 from skill.engine.coach import Coach
-from skill.engine.commands import Cmd, Outcome
+from skill.engine.commands import Cmd, Outcome, Played
 from skill.engine.context import Context
 from skill.engine.cues import ENQUEUE, NOTHING_CUE, PLAY, STOP_CUE, Cue
 from skill.engine.effects import SettingChanged
@@ -172,7 +172,9 @@ def _none_under_way(coach: Coach, state: State) -> Outcome:
 # -- the player's events and buttons (no session, no speech) -------------------------------------------------
 
 def started(coach: Coach, state: State, ctx: Context, now_ms: int) -> Outcome:
-    """PlaybackStarted: the person is now at the clip's track. A new step logs the one before it as done."""
+    """PlaybackStarted: the person is now at the clip's track. A new step logs the one before it as done. Not
+    written (`durable=False`): the events and commands that follow name their clip, and `caught_up` rebuilds
+    this from them, so a workout costs a write at its start, at each stop or command, and at its end."""
     track = played_track(coach, state, ctx)
     assert state is not None and track is not None  # the row's condition
     new = replace(state, phase=DOING, position=track.step, track=track.part, offset_ms=0, updated_at_ms=now_ms)
@@ -181,7 +183,35 @@ def started(coach: Coach, state: State, ctx: Context, now_ms: int) -> Outcome:
             length = max(0, now_ms - state.step_started_ms)
             new = replace(new, done=(*state.done, Done(state.position, state.step_started_ms, length)))
         new = replace(new, step_started_ms=now_ms)
-    return _same(new, "stream_at")
+    return replace(_same(new, "stream_at"), durable=False)
+
+
+def caught_up(coach: Coach, state: WorkoutState, played: Played, now_ms: int) -> WorkoutState:
+    """The stored state brought up to the clip a request names (an event's, or the player's), since the clip
+    starts are not written: each step passed is logged as done, its length its clips' share of the time that went
+    by (so the log ends where the clip began); a clip of the stored step that is playing makes the phase `doing`.
+    A clip behind the stored step, or of another workout, changes nothing: the row decides."""
+    if not played.belongs_to(state) or state.phase == FINISHED or coach.plan(state) is None:
+        return state
+    plan, _ = coach.placed(state)
+    here, there = plan.index(state.position), plan.index(played.step)
+    if here is None or there is None or there < here:
+        return state
+    began = state.step_started_ms or state.updated_at_ms
+    clip_began = max(began, now_ms - max(0, played.offset_ms))
+    if there == here:
+        if not played.playing or state.phase == DOING:
+            return state
+        return replace(state, phase=DOING, track=played.part, step_started_ms=state.step_started_ms or clip_began)
+    spoken = [sum(coach.measure(t.prompts).seconds for t in step_tracks(plan, i)) for i in range(here, there)]
+    scale = (clip_began - began) / sum(spoken) if sum(spoken) > 0 else 0.0
+    done, at = list(state.done), began
+    for i, seconds in zip(range(here, there), spoken, strict=True):
+        length = int(seconds * scale)  # scale: ms of real time per second of speech
+        done.append(Done(plan.steps[i].id, at, length))
+        at += length
+    return replace(state, phase=DOING, position=played.step, track=played.part, offset_ms=0,
+                   step_started_ms=clip_began, done=tuple(done))
 
 
 def nearly_finished(coach: Coach, state: State, ctx: Context, now_ms: int) -> Outcome:
@@ -224,6 +254,8 @@ def finished(coach: Coach, state: State, ctx: Context, now_ms: int) -> Outcome:
     plan, _ = current(coach, state)
     if after(plan, track) is not None:
         return _same(state)
+    assert ctx.command.played is not None
+    state = caught_up(coach, state, ctx.command.played, now_ms)
     done = state.done
     if state.step_started_ms:
         done = (*done, Done(track.step, state.step_started_ms, max(0, now_ms - state.step_started_ms)))

@@ -3,7 +3,8 @@ the world, write the new record once with the version condition, and on a confli
 record. Alexa's speech mode, its audio mode, screen touches and any other speaker all go through `Turn.run`.
 
 One read per turn (the session carries no copy of the record: only a record whose write failed, to be written
-next turn), at most one write, and only when something changed.
+next turn), at most one write, and only when something changed that must outlive the request (an outcome can say
+it need not: the audio mode's next clip starting, which the following events rebuild from their clip).
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ class Turn:
                                     lambda key, where: self.read(key, where, language, request), stored)
         outcome = self._decide(language, request, record, services)
         new = outcome.record or record
-        if new != stored or unsaved:
+        if (new != stored and outcome.durable) or unsaved:
             outcome, new, unsaved = self._save(language, request, services, stored, outcome)
         return TurnResult(outcome, new, language.code, request.who, self._carry(request, new, unsaved, zone_tried))
 

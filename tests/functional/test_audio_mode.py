@@ -57,6 +57,12 @@ def test_one_utterance_plays_the_whole_circuit(content, nlu, store, clips) -> No
     [log] = store.logs.logs(hashlib.sha256(USER.encode()).hexdigest())
     assert log["status"] == "finished"
     assert [s["kind"] for s in log["sets"]].count("move") == 16 and [s["kind"] for s in log["sets"]].count("rest") == 1
+    # Rebuilt from the clips at the end (clip starts are not written): in order, each a real length, the whole as
+    # long as the stream played.
+    starts = [s["start_ms"] for s in log["sets"]]
+    assert starts == sorted(starts) and all(s["duration_ms"] > 0 for s in log["sets"])
+    played_ms = log["finished_at_ms"] - starts[0]
+    assert 0.9 * played_ms <= sum(s["duration_ms"] for s in log["sets"]) <= played_ms
 
 
 def test_a_paired_heart_lengthens_a_rest_that_needs_it_and_not_one_that_does_not(content, nlu, store, clips) -> None:
