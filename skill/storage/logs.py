@@ -6,6 +6,7 @@ A log is a JSON document keyed by the person (hashed id) and the workout's start
 from __future__ import annotations
 
 import json
+import time
 from typing import TYPE_CHECKING, Any, Protocol
 
 from skill.storage.dynamo import client, from_item, value
@@ -43,9 +44,18 @@ class SQLiteLogStore:
         return json.loads(rows[0][0]) if rows else None
 
 
+def month_of(start_ms: int) -> int:
+    """The UTC month a log starts in, as yyyymm: the page of the index that lists it."""
+    day = time.gmtime(start_ms // 1000)
+    return day.tm_year * 100 + day.tm_mon
+
+
 class DynamoLogStore:
-    """Items `log#<user>#<start>` of the state table (the log as JSON text: DynamoDB has no floats), and
-    `logs#<user>` listing the starts, so a person's logs need no scan and uploads need no samples table.
+    """Items `log#<user>#<start>` of the state table (the log as JSON text: DynamoDB has no floats), listed by
+    month in `logs#<user>#<yyyymm>` (the starts), with `logs#<user>` listing the months: so a person's logs need
+    no scan, uploads need no samples table, and no item grows with the length of a person's history (a month's
+    page holds that month's workouts; the list of months, one number a month). Releases before this one listed
+    every start in `logs#<user>` itself (`starts`); those are still read, never written.
 
     `legacy_samples_table`: releases before this one kept logs in the samples table's `<user>#logs`
     partition; they are still read from there, never written."""
@@ -58,8 +68,11 @@ class DynamoLogStore:
         start = int(log["started_at_ms"])
         client().put_item(TableName=self.table, Item={
             "id": {"S": f"log#{user}#{start}"}, "log": {"S": json.dumps(log)}})
-        client().update_item(TableName=self.table, Key={"id": {"S": f"logs#{user}"}},
+        month = month_of(start)
+        client().update_item(TableName=self.table, Key={"id": {"S": f"logs#{user}#{month}"}},
                              UpdateExpression="ADD starts :s", ExpressionAttributeValues={":s": {"NS": [str(start)]}})
+        client().update_item(TableName=self.table, Key={"id": {"S": f"logs#{user}"}},
+                             UpdateExpression="ADD months :m", ExpressionAttributeValues={":m": {"NS": [str(month)]}})
 
     def log(self, user: str, started_at_ms: int) -> dict[str, Any] | None:
         item = client().get_item(TableName=self.table, Key={"id": {"S": f"log#{user}#{started_at_ms}"}},
@@ -71,20 +84,31 @@ class DynamoLogStore:
     def logs(self, user: str, since_ms: int = 0) -> list[dict[str, Any]]:
         index = client().get_item(TableName=self.table, Key={"id": {"S": f"logs#{user}"}},
                                   ConsistentRead=True).get("Item")
-        starts = [s for s in (from_item(index).get("starts", []) if index else []) if s >= since_ms]
+        listed = from_item(index) if index else {}
+        first_month = month_of(since_ms) if since_ms > 0 else 0
+        months = [m for m in listed.get("months", []) if m >= first_month]
+        starts = set(listed.get("starts", []))  # the index before it was paged by month
+        for page in self._batch_get([f"logs#{user}#{m}" for m in months]):
+            starts |= set(from_item(page).get("starts", []))
         found: dict[int, dict[str, Any]] = {w["started_at_ms"]: w for w in self._legacy(user, since_ms)}
-        for first in range(0, len(starts), BATCH_GET):
-            keys = [{"id": {"S": f"log#{user}#{s}"}} for s in starts[first:first + BATCH_GET]]
+        for item in self._batch_get([f"log#{user}#{s}" for s in sorted(starts) if s >= since_ms]):
+            log = json.loads(item["log"]["S"])
+            found[log["started_at_ms"]] = log
+        return [found[t] for t in sorted(found)]
+
+    def _batch_get(self, ids: list[str]) -> list[dict[str, Any]]:
+        """The items of `ids` that exist, in batches of DynamoDB's limit, unprocessed keys retried."""
+        items: list[dict[str, Any]] = []
+        for first in range(0, len(ids), BATCH_GET):
+            keys = [{"id": {"S": i}} for i in ids[first:first + BATCH_GET]]
             request: dict[str, Any] = {self.table: {"Keys": keys, "ConsistentRead": True}}
             for _ in range(5):
                 answer = client().batch_get_item(RequestItems=request)
-                for item in answer.get("Responses", {}).get(self.table, []):
-                    log = json.loads(item["log"]["S"])
-                    found[log["started_at_ms"]] = log
+                items += answer.get("Responses", {}).get(self.table, [])
                 request = answer.get("UnprocessedKeys") or {}
                 if not request:
                     break
-        return [found[t] for t in sorted(found)]
+        return items
 
     def _legacy(self, user: str, since_ms: int) -> list[dict[str, Any]]:
         if not self.legacy:
