@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from ask_sdk_core.skill import CustomSkill
 
     from skill.activity.worker import UploaderFor, UploadWorker
+    from skill.alexa.envelope import Checked
     from skill.alexa.zones import Zones
     from skill.audio.clips import ClipLibrary
     from skill.content.schema import Content
@@ -68,15 +69,26 @@ class App:
 
     def handle(self, event: dict[str, Any], context: Any = None) -> dict[str, Any]:
         """An Alexa event in, the response out; never raises for a bad event."""
-        from skill.alexa.envelope import check, refusal
+        from skill.alexa.envelope import refusal
 
-        checked = check(event, self.skill_id)
-        if checked.answer is not None:
-            return checked.answer
+        checked = self.check(event)
         if checked.problem:
             log.warning("refused a request: %s", checked.problem)
             request = event.get("request") if isinstance(event, dict) else None
             return refusal(request.get("type") if isinstance(request, dict) else "")
+        return self.answer(checked, context)
+
+    def check(self, event: Any) -> Checked:
+        """The one envelope check (skill.alexa.envelope), for entries that act on a problem themselves:
+        `backcoach serve` refuses with a 400 and verifies the signature before it answers."""
+        from skill.alexa.envelope import check
+
+        return check(event, self.skill_id)
+
+    def answer(self, checked: Checked, context: Any = None) -> dict[str, Any]:
+        """The response to an envelope that passed the check: the check's own answer, or the skill's."""
+        if checked.answer is not None:
+            return checked.answer
         return self.invoke(checked.envelope, context)
 
     def invoke(self, envelope: Any, context: Any = None) -> dict[str, Any]:
@@ -94,7 +106,7 @@ def build_app(
     from ask_sdk_core.skill_builder import SkillBuilder
 
     from skill.alexa.adapter import AlexaTurn
-    from skill.alexa.handlers import ApologyHandler, TurnHandler
+    from skill.alexa.handlers import ApologyHandler, CanFulfillHandler, QuietHandler, TurnHandler
     from skill.languages import Languages
     from skill.turn import Turn
 
@@ -108,6 +120,8 @@ def build_app(
     builder = SkillBuilder()
     builder.skill_id = skill_id
     builder.add_request_handler(TurnHandler(alexa, languages))
+    builder.add_request_handler(CanFulfillHandler(languages))
+    builder.add_request_handler(QuietHandler())
     builder.add_exception_handler(ApologyHandler())
     return App(builder.create(), stores, languages, skill_id or "")
 

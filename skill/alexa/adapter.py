@@ -11,6 +11,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
 from skill.alexa.apl import Screens, has_screen
+from skill.alexa.envelope import speechless as no_speech_allowed
 from skill.alexa.player import Voice
 from skill.alexa.requests import access_token, alexa_api, device_id, request_time_ms, request_type, who
 from skill.alexa.zones import Zones, device_hash
@@ -23,8 +24,6 @@ from skill.turn.loop import UNSAVED, ZONE_TRIED
 
 log = logging.getLogger("backcoach.turn")
 
-# Requests whose answer may carry no speech (a SessionEndedRequest's, an audio player's event, a button's).
-SPEECHLESS = ("SessionEndedRequest", "AudioPlayer.", "PlaybackController.", "System.")
 LEGACY_RECORD = "record"  # the session attribute of releases that carried the whole record in the session
 
 
@@ -85,7 +84,7 @@ class AlexaTurn:
         outcome = result.outcome
         language = self.languages.get(result.language)
         speech = language.speech
-        speechless = kind.startswith(SPEECHLESS)
+        speechless = no_speech_allowed(kind)
         if not speechless:
             if outcome.speech:
                 builder.speak(speech.ssml(outcome.speech))
@@ -102,7 +101,7 @@ class AlexaTurn:
         elif not speechless and has_screen(handler_input):
             for directive in self.screens.directives(handler_input, result, language):
                 builder.add_directive(directive)  # a device with a screen (Alexa.Presentation.APL) only
-        if not kind.startswith(SPEECHLESS):
+        if not speechless:
             builder.set_should_end_session(True if outcome.cue.kind != NOTHING else outcome.end_session)
         return builder.response
 

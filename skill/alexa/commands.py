@@ -13,7 +13,7 @@ from skill.alexa.player import parse_token
 from skill.alexa.requests import number_slot, request_type, slot, time_slot
 from skill.content.lookup import find_equipment, find_exercise, find_letter, find_workout
 from skill.content.schema import Content
-from skill.engine.commands import Cmd, Command, Played
+from skill.engine.commands import GRANTED, REFUSED, Cmd, Command, Played
 
 # Intents that carry no slots, and the engine command each one is.
 SIMPLE_INTENTS: dict[str, Cmd] = {
@@ -80,6 +80,12 @@ BUTTONS: dict[str, Cmd] = {
 # What a touch on the screen asks for: the first argument of the button's SendEvent.
 TOUCHES: dict[str, Cmd] = {"pause": Cmd.PAUSE, "resume": Cmd.RESUME, "next": Cmd.NEXT, "repeat": Cmd.REPEAT}
 TOUCH = "Alexa.Presentation.APL.UserEvent"
+# Back from a task Alexa ran for the skill: a consent or purchase answered (Connections.Response), or a session
+# resumed after one (SessionResumedRequest); the reminders permission is the one consent this skill asks for.
+CONNECTION_RESPONSE = "Connections.Response"
+SESSION_RESUMED = "SessionResumedRequest"
+REMINDERS_SCOPE = "alexa::alerts:reminders:skill:readwrite"
+CONSENT_ANSWERS = {"ACCEPTED": GRANTED, "DENIED": REFUSED, "NOT_ANSWERED": REFUSED}
 
 
 def player_context(handler_input: HandlerInput) -> Played | None:
@@ -119,12 +125,27 @@ def command_of(content: Content, handler_input: HandlerInput) -> Command | None:
     if kind == TOUCH:
         arguments = getattr(handler_input.request_envelope.request, "arguments", None) or []
         return Command(TOUCHES[arguments[0]]) if arguments and arguments[0] in TOUCHES else None
+    if kind == CONNECTION_RESPONSE:
+        return Command(Cmd.CONSENT, consent=_consent(getattr(handler_input.request_envelope.request, "payload", None)))
+    if kind == SESSION_RESUMED:
+        cause = getattr(handler_input.request_envelope.request, "cause", None)
+        consent = _consent(getattr(cause, "result", None))
+        return Command(Cmd.CONSENT, consent=consent) if consent else Command(Cmd.RESUMED)
     if kind != "IntentRequest":
         return None
     name = get_intent_name(handler_input)
     built = INTENTS.get(name)
     command = built(content, handler_input) if built else Command(Cmd.FALLBACK)  # a model newer than the code
     return replace(command, played=player_context(handler_input))
+
+
+def _consent(payload: object) -> str:
+    """GRANTED or REFUSED when `payload` answers the reminders permission ("" for anything else: a purchase,
+    another task). Voice consent answers {"permissionScope": ..., "status": "ACCEPTED"}."""
+    if not isinstance(payload, dict) or payload.get("permissionScope") != REMINDERS_SCOPE:
+        return ""
+    status = payload.get("status")
+    return CONSENT_ANSWERS.get(status, "") if isinstance(status, str) else ""
 
 
 def _simple(content: Content, handler_input: HandlerInput) -> Command:

@@ -3,7 +3,8 @@ read, or the answer to give instead. A body that is no Alexa request at all is r
 endpoint answers 400); an envelope the SDK must not or cannot read (nested too deep, a request type the pinned
 ask-sdk-model does not know, fields of the wrong shape) gets an Alexa answer: nothing where Alexa accepts no
 speech, a short apology where it does. Session attributes nested too deep are dropped, not refused: the session
-only ever carries a record still to be written, and the stored one is read instead."""
+only ever carries a record still to be written, and the stored one is read instead. Alexa's reports about an
+earlier response (skill.alexa.reports) are logged and answered with nothing here, before the SDK reads them."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ import logging
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
+
+from skill.alexa.reports import is_report, log_report
 
 log = logging.getLogger("backcoach.envelope")
 
@@ -90,6 +93,9 @@ def check(event: Any, skill_id: str = "") -> Checked:
     application = system.get("application") if isinstance(system, dict) else None
     if skill_id and (application.get("applicationId") if isinstance(application, dict) else None) != skill_id:
         return Checked(problem="the request is for another skill")
+    if is_report(kind):
+        log_report(kind, event["request"])
+        return Checked(answer=EMPTY)
     from ask_sdk_model.request import Request
 
     if kind not in Request.discriminator_value_class_map:

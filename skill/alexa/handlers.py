@@ -1,5 +1,6 @@
 """The ask-sdk handlers: one for every request this skill takes (its command from skill.alexa.commands, the turn
-through skill.alexa.adapter), and the one exception handler. Thin: nothing here decides anything."""
+through skill.alexa.adapter), one for Alexa's CanFulfillIntentRequest (skill.alexa.canfulfill), one for the
+events the skill has nothing to do about, and the one exception handler. Thin: nothing here decides anything."""
 
 from __future__ import annotations
 
@@ -10,13 +11,17 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
-from skill.alexa.adapter import SPEECHLESS, AlexaTurn
+from skill.alexa.adapter import AlexaTurn
+from skill.alexa.canfulfill import can_fulfill_intent, verdict
 from skill.alexa.commands import HANDLED_INTENTS, SIMPLE_INTENTS, command_of
+from skill.alexa.envelope import speechless
 from skill.alexa.requests import user_key
 from skill.languages import Languages
 from skill.speech import prompts
 
-__all__ = ["HANDLED_INTENTS", "SIMPLE_INTENTS", "ApologyHandler", "TurnHandler"]
+__all__ = ["HANDLED_INTENTS", "SIMPLE_INTENTS", "ApologyHandler", "CanFulfillHandler", "QuietHandler", "TurnHandler"]
+CAN_FULFILL = "CanFulfillIntentRequest"
+TAKEN_BY_THE_TURN = ("LaunchRequest", "IntentRequest", "SessionEndedRequest")
 
 log = logging.getLogger("backcoach.turn")
 
@@ -40,6 +45,41 @@ class TurnHandler(AbstractRequestHandler):
         return self.alexa.respond(handler_input, self.alexa.run(handler_input, command))
 
 
+class CanFulfillHandler(AbstractRequestHandler):
+    """"Can you do this?" before a request said without the skill's name: the verdict from the content alone,
+    with no speech, no session change and no read or write of the record."""
+
+    def __init__(self, languages: Languages) -> None:
+        self.languages = languages
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type(CAN_FULFILL)(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        locale = getattr(handler_input.request_envelope.request, "locale", None)
+        found = verdict(self.languages.for_locale(locale).content, handler_input)
+        log.info("can fulfill intent=%s answer=%s", getattr(handler_input.request_envelope.request.intent, "name",
+                                                             "?"), found.intent)
+        return handler_input.response_builder.set_can_fulfill_intent(can_fulfill_intent(found)).response
+
+
+class QuietHandler(AbstractRequestHandler):
+    """Events the skill has nothing to do about, answered with an empty response: Messaging.MessageReceived,
+    Reminders.* (a reminder created, started, deleted), Display.ElementSelected (the skill shows no Display
+    templates), and any other event the pinned SDK reads that no handler before this one took. Listed by what it
+    is not (a launch, an intent, a session's end, which the turn always takes), so an event Amazon adds gets
+    the quiet answer, not the apology."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        kind = getattr(handler_input.request_envelope.request, "object_type", "") or ""
+        return kind not in TAKEN_BY_THE_TURN and kind != CAN_FULFILL
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        kind = getattr(handler_input.request_envelope.request, "object_type", "") or ""
+        log.info("nothing to do for request=%s", kind[:80])
+        return handler_input.response_builder.response
+
+
 class ApologyHandler(AbstractExceptionHandler):
     """The one exception handler: a short apology; nothing is saved, so the stored position is untouched.
     Where Alexa accepts no speech (a SessionEndedRequest, an audio player's event) it says nothing."""
@@ -52,6 +92,6 @@ class ApologyHandler(AbstractExceptionHandler):
         kind = getattr(request, "object_type", "") or ""
         log.error("unhandled error=%s request=%s user=%s", type(exception).__name__, kind or "?",
                   user_key(handler_input))
-        if is_request_type("SessionEndedRequest")(handler_input) or kind.startswith(SPEECHLESS):
+        if speechless(kind):
             return handler_input.response_builder.response
         return handler_input.response_builder.speak(prompts.APOLOGY).ask(prompts.APOLOGY_REPROMPT).response

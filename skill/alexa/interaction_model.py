@@ -18,6 +18,27 @@ LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
 SOURCE_LOCALE = "en-US"
 INVOCATION_NAME = "back coach"
 MODELS_DIR = Path(__file__).resolve().parents[2] / "interaction_models"
+# Name-free interaction (the NFI toolkit's `_nameFreeInteraction`): phrases said without "ask back coach" that
+# Alexa may route to the skill once it is live (Amazon trains on them after publication, for skills it finds
+# eligible). LAUNCH opens the skill; INTENT goes straight to that intent. Each phrase is complete, carries no
+# slot reference, at most five per ingress point, and is one the skill's own model resolves (a test checks).
+NAME_FREE_LAUNCH = ("coach my upper back workout", "I want to train my upper back")
+NAME_FREE_INTENTS: dict[str, tuple[str, ...]] = {
+    "StartWorkoutIntent": ("start my back workout", "start my upper back workout", "work out my back",
+                           "train my back"),
+    "ExplainExerciseIntent": ("how do I do a band pull apart", "how do I do a face pull"),
+}
+
+
+def name_free_interaction() -> dict[str, Any]:
+    """The interaction model's `_nameFreeInteraction` container (beside `languageModel`)."""
+    def phrases(said: tuple[str, ...]) -> list[dict[str, str]]:
+        return [{"format": "RAW_TEXT", "value": value} for value in said]
+
+    points: list[dict[str, Any]] = [{"type": "LAUNCH", "sampleUtterances": phrases(NAME_FREE_LAUNCH)}]
+    points += [{"type": "INTENT", "name": name, "sampleUtterances": phrases(said)}
+               for name, said in NAME_FREE_INTENTS.items()]
+    return {"ingressPoints": points}
 
 
 def _value(value_id: str, names: list[str]) -> dict[str, Any]:
@@ -51,6 +72,7 @@ def build_models(source: dict[str, Any], content: Content) -> dict[str, dict[str
         generated = slot_types(content)
         names = {t["name"] for t in generated}  # types the source model defines itself (REMINDER_DAYS) stay
         language["types"] = generated + [t for t in language.get("types", []) if t["name"] not in names]
+        model["interactionModel"]["_nameFreeInteraction"] = name_free_interaction()
         models[locale] = model
     return models
 

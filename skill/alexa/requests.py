@@ -11,6 +11,7 @@ from typing import Any
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import IntentRequest
+from ask_sdk_model.canfulfill import CanFulfillIntentRequest
 from ask_sdk_model.slu.entityresolution import StatusCode
 
 from skill.turn.request import Who
@@ -37,10 +38,11 @@ class SlotValue:
 
 
 def slot(handler_input: HandlerInput, name: str) -> SlotValue:
-    """The slot `name` of an intent request, cleaned (see `clean`); an empty SlotValue when missing, empty or
-    malformed."""
+    """The slot `name` of an intent request (or of a CanFulfillIntentRequest, which asks about one), cleaned
+    (see `clean`); an empty SlotValue when missing, empty or malformed."""
     request = handler_input.request_envelope.request
-    if not isinstance(request, IntentRequest) or request.intent is None or not request.intent.slots:
+    if not isinstance(request, IntentRequest | CanFulfillIntentRequest) or request.intent is None \
+            or not request.intent.slots:
         return SlotValue()
     found = request.intent.slots.get(name)
     if found is None or not found.value:
@@ -184,21 +186,3 @@ def time_slot(handler_input: HandlerInput, name: str) -> int | None:
     if pm or (not am and 1 <= hour <= 4):
         hour += 12
     return hour * 60 + minute
-
-
-# Alexa's envelopes and the skill's own session record are about ten levels deep; the SDK's (de)serializer
-# recurses a few frames per level and fails with RecursionError a few hundred levels down.
-MAX_JSON_DEPTH = 32
-
-
-def json_depth(value: Any) -> int:
-    """How deeply `value` nests lists and objects (counted up to just past MAX_JSON_DEPTH), without recursion:
-    the point is to refuse deep values before anything recursive reads them."""
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        item, level = stack.pop()
-        if isinstance(item, dict | list):
-            deepest = max(deepest, level)
-            if level <= MAX_JSON_DEPTH:
-                stack.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
-    return deepest

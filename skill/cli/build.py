@@ -37,6 +37,9 @@ ENV_BUILD_PYTHON = "BACKCOACH_BUILD_PYTHON"
 LAMBDA_TASK_ROOT = "/var/task"  # where Lambda unpacks the zip: the file names tracebacks show
 # Top-level folders some wheels install that are not part of any importable package (garmin-fit-sdk's tests).
 LEFT_OUT_OF_DEPENDENCIES = ("bin", "tests")
+# Data files no function reads: dateutil's copy of the time-zone database (the skill uses the standard library's
+# zoneinfo; the SDK uses dateutil only to parse timestamps), 151 KB of a 3 MB budget.
+LEFT_OUT_DATA = ("dateutil/zoneinfo/dateutil-zoneinfo.tar.gz",)
 # pip's own records of an install (which files, by whom): they describe the sources that are left out.
 INSTALLER_RECORDS = ("RECORD", "INSTALLER", "REQUESTED")
 COMPLETE = ".complete"
@@ -236,6 +239,8 @@ def stage(folder: Path, requirements: Path | None, sources: dict[str, Path], sou
         )
         for left_out in LEFT_OUT_OF_DEPENDENCIES:
             shutil.rmtree(folder / left_out, ignore_errors=True)
+        for data in LEFT_OUT_DATA:
+            (folder / data).unlink(missing_ok=True)
         for record in folder.glob("*.dist-info/*"):
             if record.name in INSTALLER_RECORDS:
                 record.unlink()

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from skill.cli import envelopes
 from skill.cli.nlu import Nlu, Resolution, words
+from skill.cli.screen_text import screen_line, screen_token
 from skill.companion.simulated import SimulatedWearable
 from skill.companion.stream import Companion
 from skill.content.schema import Content
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
 
 _BARGE_IN = re.compile(r"@(\d+(?:\.\d+)?)\s+(.+)")
 _TAP = re.compile(r"tap (\w+)")
+BUILT_IN = "AMAZON."  # Alexa's own intents: routed by Alexa, never asked about with CanFulfillIntentRequest
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,8 @@ class Chat:
         self.api_endpoint = api_endpoint
         self.device_kind = device_kind
         self.player: AudioDevice | None = None  # a device with an AudioPlayer (skill.cli.audio_device)
+        self.name_free: list[tuple[str, str]] = []  # (intent, YES / MAYBE / NO) for each name-free line
+        self._note = ""  # what the name-free routing did, printed under the line it was about
 
     # -- time ----------------------------------------------------------------------------------------
 
@@ -147,7 +151,8 @@ class Chat:
     # -- conversation --------------------------------------------------------------------------------
 
     def say(self, line: str) -> Exchange | None:
-        """Speak one line to the device; None for a blank line or a comment."""
+        """Speak one line to the device; None for a blank line, a comment, or a line said without the skill's
+        name that the skill says it cannot fulfil (Alexa would give it to another skill or answer it itself)."""
         line = line.strip()
         if not line or line.startswith("#"):
             return None
@@ -163,7 +168,14 @@ class Chat:
             token = screen_token(self.history[-1].response) if self.history else ""
             request, new_session = envelopes.user_event_request([tap.group(1)], at, token), not self.session_open
         else:
-            request, new_session = self._request_for(text, at)
+            routed = self._request_for(text, at)
+            if routed is None:
+                if self.show is not None:
+                    self.show(f"you> {text}")
+                    self.show(f"       {self._note}")
+                self._note = ""
+                return None
+            request, new_session = routed
         return self._send(text if not barge else line, request, new_session, at)
 
     def end_session(self, reason: str = "EXCEEDED_MAX_REPROMPTS", at: float | None = None) -> Exchange | None:
@@ -174,13 +186,39 @@ class Chat:
         return self._send(f"({reason.lower().replace('_', ' ')})",
                           envelopes.session_ended_request(reason, when), False, when)
 
-    def _request_for(self, text: str, at: float) -> tuple[dict[str, Any], bool]:
+    def _request_for(self, text: str, at: float) -> tuple[dict[str, Any], bool] | None:
+        """The request a line makes; None when Alexa would not route it to this skill at all."""
         invoked = self.nlu.invocation(text)
         if invoked and invoked[0] == "launch":
             return envelopes.launch_request(at), True
         if invoked:
             return self._intent(self.nlu.resolve(invoked[1]), at), True
-        return self._intent(self.nlu.resolve(words(text).removeprefix("alexa ")), at), not self.session_open
+        resolution = self.nlu.resolve(words(text).removeprefix("alexa "))
+        if not self.session_open and not resolution.intent.startswith(BUILT_IN):
+            # Said without the skill's name and no session open: Alexa asks the skill first, and routes the
+            # request to it only when it can (YES or MAYBE). Built-in intents ("next", "resume") are routed by
+            # Alexa itself to the skill that was last active, as before.
+            answer = self.can_fulfill(resolution, at)
+            if answer == "NO":
+                return None
+        return self._intent(resolution, at), not self.session_open
+
+    def can_fulfill(self, resolution: Resolution, at: float) -> str:
+        """Alexa's CanFulfillIntentRequest for `resolution`, sent to the skill in a session of its own (nothing
+        it answers is kept): YES, MAYBE or NO. Recorded in `name_free` and printed as one line."""
+        request = self._intent(resolution, at)
+        request["type"] = "CanFulfillIntentRequest"
+        request.pop("dialogState", None)
+        envelope = envelopes.envelope(request, user=self.user, device=self.device,
+                                      session_id=envelopes.new_session_id(), new_session=True,
+                                      access_token=self.access_token, person=self.person,
+                                      api_endpoint=self.api_endpoint, device_kind=self.device_kind)
+        response = self.app.handle(json.loads(json.dumps(envelope)))
+        answer = ((response.get("response") or {}).get("canFulfillIntent") or {}).get("canFulfill", "NO")
+        self.name_free.append((resolution.intent, answer))
+        routed = "routed to back coach" if answer != "NO" else "not for back coach: Alexa would answer it"
+        self._note = f"(name-free {resolution.intent}: can fulfil {answer}, {routed})"
+        return answer
 
     def _intent(self, resolution: Resolution, at: float) -> dict[str, Any]:
         slots = {}
@@ -245,6 +283,9 @@ class Chat:
         if self.show is None:
             return
         self.show(f"you> {exchange.said}")
+        if self._note:
+            self.show(f"       {self._note}")
+            self._note = ""
         if exchange.text:
             self.show(textwrap.fill(exchange.text, width=100, initial_indent="coach> ", subsequent_indent="       "))
         if self.show_timeline and exchange.ssml:
@@ -272,43 +313,6 @@ class Chat:
             label = "rest" if step.kind == REST else part_label(p, step.display_name, step.part_kind, step.part_label)
             marks.append(f"{seconds // 60}:{seconds % 60:02d} {label}")
         return marks
-
-
-def screen_token(response: dict[str, Any]) -> str:
-    """The token of the document a response put on the screen ("" for none)."""
-    directives = (response.get("response") or {}).get("directives") or []
-    return next((d.get("token", "") for d in directives if d.get("type", "").endswith("APL.RenderDocument")), "")
-
-
-def screen_line(response: dict[str, Any]) -> str:
-    """One line saying what the screen shows after a response ("" when no document was sent)."""
-    directives = (response.get("response") or {}).get("directives") or []
-    render = next((d for d in directives if d.get("type", "").endswith("APL.RenderDocument")), None)
-    if render is None:
-        return ""
-    data = render["datasources"]["coach"]
-    kind = render["token"].rsplit(".", 1)[-1]
-    if kind == "card":
-        items = f" ({len(data['items'])} items)" if data["items"] else ""
-        return f"{data['title']}: {data['subtitle']}{items}"
-    if kind == "summary":
-        days = "".join("●" if d["state"] == "done" else "◐" if d["state"] == "stopped" else "○"
-                       for d in data["week"]["days"])
-        return f"{data['title']}: {'; '.join(data['lines'])} | {days} {data['week']['caption']}"
-    steps = []
-    for panel in data["panels"]:
-        name = panel["title"] + (f" ({panel['detail']})" if panel.get("detail") else "")
-        at = f"{panel['from'] // 60000}:{panel['from'] // 1000 % 60:02d}"
-        if panel["kind"] == "move":
-            steps.append(f"{at} {name} counts 0-{panel['reps'][-1]['n']}")
-        elif panel["kind"] == "rest":
-            steps.append(f"{at} {name} {panel['restSeconds']} s")
-        elif panel["kind"] == "still":
-            steps.append(f"{name}: {panel['big']}, {panel['caption']}")
-        else:
-            steps.append(f"{at} {panel['title']}")
-    buttons = " | ".join(b["label"] for b in data["buttons"])
-    return f"{data['workout']}: {' · '.join(steps)} [{buttons}]"
 
 
 class WearableLink:

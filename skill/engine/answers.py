@@ -76,6 +76,13 @@ def nothing_to_answer(coach: Coach, state: State, ctx: Context, now_ms: int) -> 
     return keep(coach, state, "fallback", [say(P.FALLBACK, in_workout=at is not None, resolved=True)], back=True)
 
 
+def back_in_place(coach: Coach, state: State, ctx: Context, now_ms: int) -> Outcome:
+    """Back from a task Alexa ran (a purchase flow, a consent, a resumed session): nothing changed, so say
+    how to go on from the place kept, or what to do when no workout is under way."""
+    speech = [] if place(coach, state) is not None else [say(P.WHAT_NOW)]
+    return keep(coach, state, "back_in_place", speech, back=True)
+
+
 def welcome(coach: Coach, state: State, ctx: Context, now_ms: int) -> Outcome:
     return keep(coach, state, "welcome", [say(P.WELCOME)])
 

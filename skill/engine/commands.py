@@ -57,6 +57,9 @@ class Cmd(StrEnum):
     EASY = "easy"  # "that was easy"
     REMIND = "remind"  # "remind me to work out on weekdays at seven"
     STOP_REMINDING = "stop_reminding"
+    # Back from a task Alexa ran for the skill: a consent (Connections.Response), a resumed session.
+    CONSENT = "consent"
+    RESUMED = "resumed"
     # The audio mode: the way workouts are coached, loop and shuffle (there is nothing to loop)...
     USE_AUDIO = "use_audio"
     USE_SPEECH = "use_speech"
@@ -77,6 +80,9 @@ class Cmd(StrEnum):
 PLAYER_EVENTS = frozenset({Cmd.PLAYBACK_STARTED, Cmd.PLAYBACK_NEARLY_FINISHED, Cmd.PLAYBACK_FINISHED,
                            Cmd.PLAYBACK_STOPPED, Cmd.PLAYBACK_FAILED})
 BUTTONS = frozenset({Cmd.BUTTON_PLAY, Cmd.BUTTON_PAUSE, Cmd.BUTTON_NEXT, Cmd.BUTTON_PREVIOUS})
+# What a Connections.Response or a resumed session says about the reminders permission the skill asked for.
+GRANTED = "granted"
+REFUSED = "refused"
 
 
 @dataclass(frozen=True)
@@ -106,6 +112,7 @@ class Command:
     number: int | None = None  # SET_RECOVERY: beats per minute; SET_AGE: years
     days: str = ""  # REMIND: "weekdays", "daily", "weekends" ("" = the plan's days)
     minute: int | None = None  # REMIND: minutes after midnight, when a time was heard
+    consent: str = ""  # CONSENT: GRANTED or REFUSED for the reminders permission ("" for anything else)
     new_session: bool = False  # the first request of a session ("Alexa, ask back coach to ...")
     played: Played | None = None  # a player event's clip, or what the device's player holds (audio mode)
 

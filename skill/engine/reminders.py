@@ -79,6 +79,15 @@ def cancel(coach: Coach, state: State, ctx: Context, now_ms: int) -> Outcome:
                    effects=(RemindersCancelled(ctx.coaching.reminders),))
 
 
+def consent_given(coach: Coach, state: State, ctx: Context, now_ms: int) -> Outcome:
+    """The reminders permission came back granted: say so, and how to set one; the place is kept."""
+    return keep(coach, state, "reminders_allowed", [say(P.REMINDERS_ALLOWED)], back=True)
+
+
+def consent_refused(coach: Coach, state: State, ctx: Context, now_ms: int) -> Outcome:
+    return keep(coach, state, "reminders_not_allowed", [say(P.REMINDERS_NOT_ALLOWED)], back=True)
+
+
 def saved(outcome: Outcome, tokens: tuple[str, ...], days: str, minute: int) -> Outcome:
     """The service did it: the record keeps what it now holds."""
     kept = [e for e in outcome.effects if not isinstance(e, RemindersRequested | RemindersCancelled)]

@@ -83,6 +83,8 @@ class P(StrEnum):
     REMINDERS_CANCELLED = "reminders_cancelled"
     REMINDERS_FAILED = "reminders_failed"
     REMINDERS_PERMISSION = "reminders_permission"
+    REMINDERS_ALLOWED = "reminders_allowed"
+    REMINDERS_NOT_ALLOWED = "reminders_not_allowed"
     REMINDERS_SET = "reminders_set"
     REPROMPT = "reprompt"
     REST = "rest"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from skill.engine import account, answers, asides, profiles, progress, reminders, stream, week_answers, workout
 from skill.engine.coach import Coach
 from skill.engine.coaching import ADOPT, PROGRESS, REMINDER
-from skill.engine.commands import Cmd, Outcome
+from skill.engine.commands import GRANTED, REFUSED, Cmd, Outcome
 from skill.engine.context import Context
 from skill.engine.record import SPEECH
 from skill.engine.replies import Action
@@ -94,6 +94,15 @@ def offer_is(kind: str) -> Condition:
         return ctx.coaching.offer is not None and ctx.coaching.offer.kind == kind
 
     condition.__name__ = f"{kind}_offer_open"
+    return condition
+
+
+def consent_is(answer: str) -> Condition:
+    """What came back about the reminders permission (GRANTED, REFUSED)."""
+    def condition(coach: Coach, state: State, ctx: Context, now_ms: int) -> bool:
+        return ctx.command.consent == answer
+
+    condition.__name__ = f"consent_{answer}"
     return condition
 
 
@@ -218,6 +227,11 @@ TABLE: dict[Cmd, tuple[Row, ...]] = {
     Cmd.EASY: (Row(ANY, progress.easy),),
     Cmd.REMIND: (Row(ANY, reminders.offer),),
     Cmd.STOP_REMINDING: (Row(ANY, reminders.cancel),),
+    # Back from a task Alexa ran for the skill (issue 30): a consent, a purchase flow, a resumed session.
+    Cmd.CONSENT: (Row(ANY, reminders.consent_given, consent_is(GRANTED)),
+                  Row(ANY, reminders.consent_refused, consent_is(REFUSED)),
+                  Row(ANY, answers.back_in_place)),
+    Cmd.RESUMED: (Row(ANY, answers.back_in_place),),
     # The audio mode (issue 15): the way workouts are coached, and loop or shuffle, need a device with a player.
     Cmd.USE_AUDIO: (Row(ANY, stream.use_mode, has_player), Row(ANY, answers.fallback)),
     Cmd.USE_SPEECH: (Row(ANY, stream.use_mode, has_player), Row(ANY, answers.fallback)),

@@ -99,4 +99,6 @@ def renderers(speech: Speaking) -> dict[P, Render]:
         P.REMINDERS_CANCELLED: lambda a: _t(p.REMINDERS_CANCELLED),
         P.REMINDERS_PERMISSION: lambda a: _t(p.REMINDERS_PERMISSION if a["full"] else p.REMINDERS_PERMISSION_AGAIN),
         P.REMINDERS_FAILED: lambda a: _t(p.REMINDERS_FAILED[a["why"]]),
+        P.REMINDERS_ALLOWED: lambda a: _t(p.REMINDERS_ALLOWED),
+        P.REMINDERS_NOT_ALLOWED: lambda a: _t(p.REMINDERS_NOT_ALLOWED),
     }

@@ -229,6 +229,8 @@ REMINDERS_PERMISSION = (
     "To set reminders, I need your permission. I've put a card in the Alexa app: "
     "open it, allow reminders, then ask me again."
 )
+REMINDERS_ALLOWED = "Thanks, reminders are allowed now. Say remind me to work out, and pick the days."
+REMINDERS_NOT_ALLOWED = "Okay, no reminders then."
 REMINDERS_PERMISSION_AGAIN = "I still need your permission for reminders. The card is in the Alexa app."
 REMINDERS_FAILED = {
     "too_many": "You already have as many reminders as Alexa allows. Delete a few in the Alexa app, then ask again.",

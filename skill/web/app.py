@@ -1,4 +1,9 @@
-"""The skill as a web service (Alexa's "HTTPS endpoint" option): flask-ask-sdk, verification on by default."""
+"""The skill as a web service (Alexa's "HTTPS endpoint" option): flask-ask-sdk, verification on by default.
+
+A request goes through the same App as the Lambda entry (skill.bootstrap.App: the envelope check of
+skill.alexa.envelope, then the skill), so both answer every request type alike. The differences are the web's
+own: a body that is no Alexa request for this skill is a 400, not an apology, and nothing is answered before the
+signature and the timestamp are verified."""
 
 from __future__ import annotations
 
@@ -7,8 +12,6 @@ import logging
 import time
 from typing import Any
 
-from ask_sdk_core.serialize import DefaultSerializer
-from ask_sdk_model import RequestEnvelope
 from flask import Flask, Response, current_app, g, jsonify, request
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -25,9 +28,9 @@ from flask_ask_sdk.skill_adapter import (  # noqa: E402 - needs load_oscrypto() 
     SkillAdapter,
 )
 
-from skill.alexa.requests import MAX_JSON_DEPTH, json_depth  # noqa: E402
+from skill.alexa.envelope import Checked  # noqa: E402
 from skill.audio.clips import ClipLibrary, LocalClips  # noqa: E402
-from skill.bootstrap import build_skill, build_sync_service  # noqa: E402
+from skill.bootstrap import App, build_app, build_sync_service  # noqa: E402
 from skill.content import Content  # noqa: E402
 from skill.settings import ENV_TRUSTED_PROXIES  # noqa: E402
 from skill.storage.stores import Stores  # noqa: E402
@@ -38,7 +41,6 @@ log = logging.getLogger("backcoach.web")
 
 MAX_BODY_BYTES = 128 * 1024  # Alexa requests are a few kilobytes
 SKILL_PATH = "/"
-_SERIALIZER = DefaultSerializer()
 INSECURE_WARNING_EVERY_S = 60.0
 INSECURE_WARNING = "request signature and timestamp verification is OFF: never expose this server to the internet"
 
@@ -82,12 +84,12 @@ def create_app(
     warned_at = [time.monotonic()] if insecure else []
     if insecure:
         log.warning(INSECURE_WARNING)
-    skill = build_skill(stores, content, skill_id or None, upload_service, clips=clips)
+    skill = build_app(stores, content, skill_id or None, upload_service, clips=clips)
     if clips is not None and isinstance(clips.store, LocalClips):  # self-hosted clips, at a path of their own
         from skill.web.clips import clips_blueprint
 
         app.register_blueprint(clips_blueprint(clips.store.directory))
-    skill_adapter = CheckedSkillAdapter(skill=skill, skill_id=skill_id, verifiers=verifiers, app=app)
+    skill_adapter = CheckedSkillAdapter(skill, skill_id=skill_id, verifiers=verifiers, app=app)
     sync = build_sync_service(stores)
     if sync is not None:
         app.register_blueprint(sync_blueprint(sync))
@@ -104,10 +106,12 @@ def create_app(
             log.warning(INSECURE_WARNING)
         if request.mimetype != "application/json":
             return _error(415, "expected a JSON body (Content-Type: application/json)")
-        body = request.get_data(cache=True)
-        problem, g.envelope = _envelope_problem(body, skill_id)
-        if problem:
-            return _error(400, problem)
+        event = _parsed(request.get_data(cache=True))
+        if event is None:
+            return _error(400, "the body is not valid JSON")
+        g.checked = skill.check(event)
+        if g.checked.problem:
+            return _error(400, g.checked.problem)
         try:
             return skill_adapter.dispatch_request()
         except BadRequest:
@@ -146,52 +150,59 @@ def _warn_once_if_proxied(app: Flask) -> None:
 
 
 class CheckedSkillAdapter(SkillAdapter):
-    """flask-ask-sdk's adapter, answering with the envelope the endpoint already read to check it: reading it a
-    second time was about a third of a request's time."""
+    """flask-ask-sdk's adapter, answering through the App with the envelope the endpoint already checked:
+    reading it a second time was about a third of a request's time."""
+
+    def __init__(self, app_: App, **kwargs: Any) -> None:
+        self.backcoach = app_
+        super().__init__(skill=app_.skill, **kwargs)
 
     def _create_webservice_handler(self, skill: Any, verifiers: list[AbstractVerifier]) -> None:
         self._webservice_handler = _ReadOnceHandler(
             skill=skill, verify_signature=current_app.config.get(VERIFY_SIGNATURE_APP_CONFIG, True),
             verify_timestamp=current_app.config.get(VERIFY_TIMESTAMP_APP_CONFIG, True), verifiers=verifiers)
+        self._webservice_handler.backcoach = self.backcoach
         self._webservice_handler._add_custom_user_agent("flask-ask-sdk")
 
 
 class _ReadOnceHandler(WebserviceSkillHandler):
+    backcoach: App
+
     def verify_request_and_dispatch(self, http_request_headers: Any, http_request_body: str) -> Any:
-        envelope = g.pop("envelope", None)
-        if envelope is None:  # not through the checked endpoint: the library's own way
+        checked: Checked | None = g.pop("checked", None)
+        if checked is None:  # not through the checked endpoint: the library's own way
             return super().verify_request_and_dispatch(http_request_headers, http_request_body)
-        for verifier in self._verifiers:  # the same checks, in the same order, on the same text and envelope
+        # The same checks, in the same order, on the same text. A request the SDK cannot read (a type Amazon
+        # added after the pinned ask-sdk-model) is verified on what the timestamp check needs of it.
+        envelope = checked.envelope if checked.envelope is not None else _stand_in(json.loads(http_request_body))
+        for verifier in self._verifiers:
             verifier.verify(headers=http_request_headers, serialized_request_env=http_request_body,
                             deserialized_request_env=envelope)
-        return self._skill.serializer.serialize(self._skill.invoke(request_envelope=envelope, context=None))
+        return self.backcoach.answer(checked)
 
 
-def _envelope_problem(body: bytes, skill_id: str) -> tuple[str, RequestEnvelope | None]:
-    """Why `body` cannot be an Alexa request for this skill ("" when it looks like one), and the envelope read."""
+def _parsed(body: bytes) -> Any:
+    """The body as JSON, or None when it is not JSON (or nests too deep for the parser)."""
     try:
-        text = body.decode("utf-8")
-        envelope = json.loads(text)
+        return json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
-        return "the body is not valid JSON", None
-    if json_depth(envelope) > MAX_JSON_DEPTH:
-        return f"the body is nested more than {MAX_JSON_DEPTH} levels deep", None
-    if not isinstance(envelope, dict) or not isinstance(envelope.get("request"), dict):
-        return "the body is not an Alexa request envelope", None
-    if not isinstance(envelope["request"].get("type"), str):
-        return "the request has no type", None
-    system = (envelope.get("context") or {}).get("System") if isinstance(envelope.get("context"), dict) else None
-    application = (system or {}).get("application") if isinstance(system, dict) else None
-    sent_id = application.get("applicationId") if isinstance(application, dict) else None
-    if skill_id and sent_id != skill_id:
-        return "the request is for another skill", None
+        return None
+
+
+def _stand_in(event: dict[str, Any]) -> Any:
+    """What the verifiers read of an envelope (the request's type and timestamp), for one the SDK cannot read;
+    a timestamp that does not parse is None, which the timestamp check refuses."""
+    from types import SimpleNamespace
+
+    from dateutil.parser import isoparse
+
+    request = event.get("request") or {}
     try:
-        parsed = _SERIALIZER.deserialize(text, RequestEnvelope)
-    except Exception:  # noqa: BLE001 - whatever the SDK cannot read is a bad request, not a server error
-        return "the request envelope is malformed", None
-    if parsed is None or parsed.request is None or parsed.context is None:
-        return "the request envelope is incomplete", None
-    return "", parsed
+        stamp = isoparse(request.get("timestamp"))
+        stamp = stamp if stamp.tzinfo is not None else None
+    except (TypeError, ValueError, OverflowError):
+        stamp = None
+    return SimpleNamespace(request=SimpleNamespace(object_type=request.get("type"), timestamp=stamp))
 
 
 def _error(status: int, message: str) -> tuple[Response, int]:

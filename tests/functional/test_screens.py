@@ -9,8 +9,9 @@ from pathlib import Path
 
 from skill.alexa.screens import FOREVER_MS
 from skill.bootstrap import build_app
-from skill.cli.chat import Chat, screen_line
+from skill.cli.chat import Chat
 from skill.cli.nlu import Nlu
+from skill.cli.screen_text import screen_line
 from skill.content.schema import Content
 from skill.engine.plan import build_plan
 from skill.engine.record import MAX_HISTORY, HistoryEntry, PersonRecord

@@ -49,7 +49,7 @@ def test_how_do_i_do_every_exercise_by_every_name_mid_workout(chat: Chat, conten
 
 
 def test_an_unknown_exercise_names_the_closest_ones(chat: Chat) -> None:
-    answer = chat.say("how do I do a bent row")
+    answer = chat.say("ask back coach how do I do a bent row")
     assert "I don't know an exercise called bent row" in answer.text and "bent over dumbbell row" in answer.text
     assert not answer.ends_session
 

@@ -1,8 +1,10 @@
 """Conversation fuzzing: random launches, every intent of the model with valid, unknown, empty and missing
-slots, sessions ending for every reason, new sessions and a second Echo, through the real skill with real
-envelopes. Invariants after every request: no apology for a valid request; valid SSML under Alexa's limits,
-with a reprompt when the session stays open; the session carries no copy of the record, the stored record never
-goes back a version, and its position is a valid place in the workout."""
+slots, sessions ending for every reason, new sessions and a second Echo, every other request type Alexa
+documents (player events, buttons, touches, reports, consents, CanFulfillIntentRequest for every intent) and one
+it has not invented yet, through the real skill (the App every entry runs) with real envelopes. Invariants
+after every request: no apology for a valid request and the answer's shape Alexa documents for its type; valid
+SSML under Alexa's limits, with a reprompt when the session stays open; the session carries no copy of the
+record, the stored record never goes back a version, and its position is a valid place in the workout."""
 
 from __future__ import annotations
 
@@ -10,13 +12,11 @@ import hashlib
 import json
 import uuid
 
-from ask_sdk_core.serialize import DefaultSerializer
-from ask_sdk_model import RequestEnvelope
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from skill.alexa.interaction_model import load_model
-from skill.bootstrap import build_skill
+from skill.bootstrap import build_app
 from skill.cli import envelopes
 from skill.content import load_content
 from skill.engine.coach import Coach
@@ -25,13 +25,13 @@ from skill.settings import STRAVA
 from skill.speech import prompts
 from skill.speech.ssml import BUDGET, Speech, check
 from skill.storage.stores import sqlite_stores
+from tests.request_types import SESSIONLESS, TYPES, request_of, shape_problems
 from tests.robustness.conftest import TRIED
 
 MODEL = load_model()["interactionModel"]["languageModel"]
 INTENTS = {i["name"]: {s["name"]: s["type"] for s in i.get("slots", [])} for i in MODEL["intents"]}
 TYPE_VALUES = {t["name"]: [(v["id"], v["name"]["value"]) for v in t["values"]] for t in MODEL["types"]}
 USER = envelopes.user_id("fuzz")
-SERIALIZER = DefaultSerializer()
 TOKEN = "linked-account-token"
 CONTENT = load_content()
 COACH = Coach(CONTENT, Speech(CONTENT).measure, BUDGET)
@@ -59,7 +59,7 @@ class Conversations(RuleBasedStateMachine):
         self.stores = sqlite_stores()
         self.store = self.stores.records
         # Uploads on, with a linked account: the offer, yes, no and "send my workout" are in every conversation.
-        self.skill = build_skill(self.stores, CONTENT, upload_service=STRAVA)
+        self.app = build_app(self.stores, CONTENT, upload_service=STRAVA)
         self.now = 1_795_000_000.0
         self.sessions: dict[str, tuple[str, dict]] = {}  # device -> (session id, attributes), while open
         self.last: dict | None = None
@@ -71,11 +71,14 @@ class Conversations(RuleBasedStateMachine):
         session_id, attributes = open_session or (f"amzn1.echo-api.session.{uuid.uuid4()}", {})
         body = envelopes.envelope(request, user=USER, device=envelopes.device_id(device), session_id=session_id,
                                   new_session=new, attributes=attributes, access_token=TOKEN)
-        response = SERIALIZER.serialize(self.skill.invoke(SERIALIZER.deserialize(json.dumps(body), RequestEnvelope),
-                                                          None))
-        response = json.loads(json.dumps(response, default=str))
-        ended = request["type"] == "SessionEndedRequest" or response["response"].get("shouldEndSession") is not False
-        if ended:
+        kind = request["type"]
+        if kind.startswith(SESSIONLESS):
+            del body["session"]
+        response = json.loads(json.dumps(self.app.handle(json.loads(json.dumps(body))), default=str))
+        TRIED["requests handled"] += 1
+        if kind.startswith(SESSIONLESS) or kind == "CanFulfillIntentRequest":
+            pass  # no session of their own: an open one stays as it was
+        elif kind == "SessionEndedRequest" or response["response"].get("shouldEndSession") is not False:
             self.sessions.pop(device, None)
         else:
             self.sessions[device] = (session_id, response.get("sessionAttributes") or {})
@@ -87,7 +90,9 @@ class Conversations(RuleBasedStateMachine):
 
     def check(self, request: dict, response: dict) -> None:
         body = response["response"]
-        if request["type"] == "SessionEndedRequest":
+        if request["type"] in TYPES:
+            assert shape_problems(request["type"], response) == [], (request, response)
+        elif request["type"] == "SessionEndedRequest":
             assert "outputSpeech" not in body
         else:
             ssml = body["outputSpeech"]["ssml"]
@@ -133,6 +138,31 @@ class Conversations(RuleBasedStateMachine):
                 break
         self.now += 240
         self.send(device, envelopes.intent_request(answer, self.now))
+
+    @rule(device=st.sampled_from(["kitchen", "lounge"]), kind=st.sampled_from(sorted(TYPES)),
+          seconds=st.integers(0, 120))
+    def another_request_type(self, device: str, kind: str, seconds: int) -> None:
+        """Any other request type Alexa sends (a player's event, a button, a touch, a report, a consent...)."""
+        self.now += seconds
+        self.send(device, request_of(kind, self.now))
+        TRIED[f"type {kind}"] += 1
+
+    @rule(device=st.sampled_from(["kitchen", "lounge"]), intent=st.sampled_from(sorted(INTENTS)),
+          kinds=st.lists(st.sampled_from(["matched", "unknown", "empty", "missing"]), min_size=2, max_size=2),
+          pick=st.integers(0, 500))
+    def can_you_fulfil(self, device: str, intent: str, kinds: list[str], pick: int) -> None:
+        """CanFulfillIntentRequest for any intent and slots: an answer of the documented shape, nothing stored."""
+        before = self.store.load(USER)
+        slots = {}
+        for (name, slot_type), kind in zip(INTENTS[intent].items(), kinds, strict=False):
+            value = slot_variant(name, slot_type, kind, pick)
+            if value is not None:
+                slots[name] = value
+        request = envelopes.intent_request(intent, self.now, slots)
+        request["type"] = "CanFulfillIntentRequest"
+        self.send(device, request)
+        assert self.store.load(USER) == before
+        TRIED["can fulfill requests"] += 1
 
     @rule(device=st.sampled_from(["kitchen", "lounge"]),
           reason=st.sampled_from(["USER_INITIATED", "ERROR", "EXCEEDED_MAX_REPROMPTS"]))

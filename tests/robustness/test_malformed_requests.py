@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from skill.companion.stream import open_mhealth
 from skill.heartrate.pairing import digest
 from skill.heartrate.service import RateLimiter
+from skill.speech.prompts import APOLOGY
 from skill.speech.ssml import check
 from skill.storage.stores import Stores, sqlite_stores
 from skill.web.app import create_app
@@ -90,8 +91,10 @@ def assert_sound(answer: Any) -> None:
     if answer.status_code == 200:
         assert payload["version"] == "1.0" and isinstance(payload["response"], dict)
         speech = payload["response"].get("outputSpeech")
-        if speech:
+        if speech and speech["type"] == "SSML":
             assert check(speech["ssml"]) == []
+        elif speech:  # the apology to an envelope the SDK cannot read, as the Lambda entry gives it
+            assert speech == {"type": "PlainText", "text": APOLOGY}
     else:
         assert set(payload) == {"error"}
 

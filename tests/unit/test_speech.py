@@ -124,6 +124,7 @@ def test_every_prompt_renders_valid_ssml(speech: Speech, coach, content) -> None
         # rendered by the audio mode's tests (tests/functional/test_audio_mode.py and the clip tests)
         "ask_equipment", "ask_equipment_reprompt",  # tests/functional/test_what_people_say.py
         "relink",  # tests/functional/test_relink.py
+        "reminders_allowed", "reminders_not_allowed",  # tests/integration/test_request_types.py
         "audio_resume", "count_in", "mode_audio", "mode_speech", "no_loop", "rest_hold", "rest_more", "transition"}
     assert missing == set(), f"prompts never rendered by this test: {sorted(missing)}"
     for key, params in samples.items():
