@@ -30,8 +30,8 @@ class StandInEngine:
 
 
 def player_envelope(request: dict[str, Any], user: str, new: bool = True) -> dict[str, Any]:
-    return envelopes.envelope(request, user=envelopes.user_id(user), device="bench", session_id=f"a-{user}",
-                              new_session=new, player=IDLE)
+    return envelopes.envelope(request, user=envelopes.user_id(user), device=envelopes.device_id("bench"),
+                              session_id=f"a-{user}", new_session=new, player=IDLE)
 
 
 def stream(handler: Any, user: str) -> list[float]:

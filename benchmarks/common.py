@@ -112,8 +112,8 @@ class Context:
 def event(kind: str, at: float, user: str, session: str, new: bool, attributes: dict | None = None,
           access_token: str = "") -> dict:
     request = envelopes.launch_request(at) if kind == "launch" else envelopes.intent_request(kind, at)
-    return envelopes.envelope(request, user=envelopes.user_id(user), device="bench", session_id=session,
-                              new_session=new, attributes=attributes, access_token=access_token)
+    return envelopes.envelope(request, user=envelopes.user_id(user), device=envelopes.device_id("bench"),
+                              session_id=session, new_session=new, attributes=attributes, access_token=access_token)
 
 
 def circuit(handler: Any, user: str) -> list[tuple[str, float]]:

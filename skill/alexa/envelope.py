@@ -2,9 +2,11 @@
 read, or the answer to give instead. A body that is no Alexa request at all is refused (`problem`: the web
 endpoint answers 400); an envelope the SDK must not or cannot read (nested too deep, a request type the pinned
 ask-sdk-model does not know, fields of the wrong shape) gets an Alexa answer: nothing where Alexa accepts no
-speech, a short apology where it does. Session attributes nested too deep are dropped, not refused: the session
-only ever carries a record still to be written, and the stored one is read instead. Alexa's reports about an
-earlier response (skill.alexa.reports) are logged and answered with nothing here, before the SDK reads them."""
+speech, a short apology where it does; so does one whose user, person or device id is not in Alexa's shape
+(skill/alexa/ids.py: keys are built from those ids). Session attributes nested too deep are dropped, not
+refused: the session only ever carries a record still to be written, and the stored one is read instead.
+Alexa's reports about an earlier response (skill.alexa.reports) are logged and answered with nothing here,
+before the SDK reads them."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from skill.alexa.ids import envelope_id_problem
 from skill.alexa.reports import is_report, log_report
 
 log = logging.getLogger("backcoach.envelope")
@@ -93,6 +96,10 @@ def check(event: Any, skill_id: str = "") -> Checked:
     application = system.get("application") if isinstance(system, dict) else None
     if skill_id and (application.get("applicationId") if isinstance(application, dict) else None) != skill_id:
         return Checked(problem="the request is for another skill")
+    bad_id = envelope_id_problem(event)
+    if bad_id:  # a forged or garbled id: nothing is read or written under it (the log names no id)
+        log.warning("refused a request type=%s: %s", kind[:80], bad_id)
+        return Checked(answer=refusal(kind))
     if is_report(kind):
         log_report(kind, event["request"])
         return Checked(answer=EMPTY)

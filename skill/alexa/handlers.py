@@ -13,7 +13,7 @@ from ask_sdk_model import Response
 
 from skill.alexa.adapter import AlexaTurn
 from skill.alexa.canfulfill import can_fulfill_intent, verdict
-from skill.alexa.commands import HANDLED_INTENTS, SIMPLE_INTENTS, command_of
+from skill.alexa.commands import HANDLED_INTENTS, SIMPLE_INTENTS, TOUCH, command_of
 from skill.alexa.envelope import speechless
 from skill.alexa.requests import user_key
 from skill.languages import Languages
@@ -75,9 +75,19 @@ class QuietHandler(AbstractRequestHandler):
         return kind not in TAKEN_BY_THE_TURN and kind != CAN_FULFILL
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        kind = getattr(handler_input.request_envelope.request, "object_type", "") or ""
-        log.info("nothing to do for request=%s", kind[:80])
+        request = handler_input.request_envelope.request
+        kind = getattr(request, "object_type", "") or ""
+        if kind == TOUCH:  # a touch our documents cannot send: the screen stays as it is, the place too
+            arguments = getattr(request, "arguments", None) or [""]
+            log.warning("touch not understood argument=%s", _printable(arguments[0]))
+        else:
+            log.info("nothing to do for request=%s", kind[:80])
         return handler_input.response_builder.response
+
+
+def _printable(value: object) -> str:
+    """A value from a request, safe for one log line: printable characters only, at most 40 of them."""
+    return "".join(c for c in str(value) if c.isprintable())[:40] or "?"
 
 
 class ApologyHandler(AbstractExceptionHandler):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import time
 import unicodedata
@@ -14,6 +13,7 @@ from ask_sdk_model import IntentRequest
 from ask_sdk_model.canfulfill import CanFulfillIntentRequest
 from ask_sdk_model.slu.entityresolution import StatusCode
 
+from skill.alexa import ids
 from skill.turn.request import Who
 
 # Longer than any exercise or workout name a person says; whatever is spoken back is at most this long.
@@ -75,9 +75,11 @@ def who(handler_input: HandlerInput) -> Who:
 
 
 def device_id(handler_input: HandlerInput) -> str:
+    """The device's Alexa id, or "" when the request names none in Alexa's shape."""
     system = _system(handler_input)
     device = system.device if system is not None else None
-    return (device.device_id or "") if device is not None else ""
+    found = (device.device_id or "") if device is not None else ""
+    return found if ids.is_alexa_id("device", found) else ""  # it goes into a settings API path: Alexa's only
 
 
 def request_time_ms(handler_input: HandlerInput) -> int:
@@ -106,34 +108,34 @@ def person_id(handler_input: HandlerInput) -> str:
 
 
 def shared_record_key(handler_input: HandlerInput) -> str:
-    """The account's shared profile: the Alexa user id, as every release has keyed it (nothing moves)."""
-    user_id = _user_id(handler_input)
-    if not user_id:
-        raise ValueError("the request names no user")
-    return user_id
+    """The account's shared profile: the Alexa user id, as every release has keyed it (nothing moves). Raises
+    BadId for a request that names no user or a user id not in Alexa's shape (the boundary refuses those first)."""
+    return ids.record_key_of(_user_id(handler_input))
 
 
 def record_key(handler_input: HandlerInput) -> str:
     """Whose record a request reads and writes: a recognised voice's own, or the account's shared one."""
-    return record_key_of(shared_record_key(handler_input), person_id(handler_input))
+    return ids.record_key_of(_user_id(handler_input), person_id(handler_input))
 
 
 def record_key_of(user_id: str, person_id: str = "") -> str:
     """The record key of a user id and a recognised voice's person id ("" for the account's shared profile)."""
-    return f"{user_id}#person#{person_id}" if person_id else user_id
+    return ids.record_key_of(user_id, person_id)
 
 
 def person_key(handler_input: HandlerInput) -> str:
     """A one-way hash of whose data it is (the Alexa user id, and the recognised voice when there is one): how
     logs, uploads and wearable data refer to a person. Without a voice it is the hash every release used."""
-    user_id = _user_id(handler_input)
-    person = person_id(handler_input)
-    return hashlib.sha256((f"{user_id}#person#{person}" if person else user_id).encode()).hexdigest()
+    return ids.person_hash(_user_id(handler_input), person_id(handler_input))
 
 
 def user_key(handler_input: HandlerInput) -> str:
-    """A short one-way hash of the Alexa user id, for logs (never log the id itself)."""
-    return person_key(handler_input)[:12]
+    """A short one-way hash of the Alexa user id, for logs (never log the id itself); "-" for a request whose ids
+    are not Alexa's (its log line must not fail, nor carry the id)."""
+    try:
+        return person_key(handler_input)[:12]
+    except ids.BadId:
+        return "-"
 
 
 def access_token(handler_input: HandlerInput) -> str:

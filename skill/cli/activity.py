@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import sys
 import time
@@ -13,6 +12,7 @@ from typing import Any
 
 from skill.activity.export import to_fit, to_tcx
 from skill.activity.worker import UploadWorker
+from skill.alexa.ids import person_hash
 from skill.bootstrap import build_upload_worker
 from skill.cli.envelopes import user_id
 from skill.settings import ENV_FITBIT_TOKEN, ENV_STRAVA_TOKEN, FITBIT, STRAVA, Settings
@@ -26,7 +26,8 @@ NOTHING_LOGGED = "No workout logged yet in {db}: finish (or start) one with `bac
 
 
 def person(user: str) -> str:
-    return hashlib.sha256(user_id(user).encode()).hexdigest()
+    """How the skill files this local user's logs and uploads (the same hash the skill makes)."""
+    return person_hash(user_id(user))
 
 
 def _db(args: argparse.Namespace, settings: Settings) -> Path:

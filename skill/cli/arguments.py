@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 from typing import Any
 
@@ -38,10 +39,12 @@ def _chat(commands: Any) -> None:
     """`backcoach chat`: a local Echo in the terminal."""
     chat = commands.add_parser("chat", help="talk to the skill as you would to an Echo")
     chat.add_argument("--db", type=Path, help="SQLite file for your saved workout (default: your state directory)")
-    chat.add_argument("--user", default="local-user", help="who is speaking (each user has their own workout)")
-    chat.add_argument("--person", default="", help="a voice Alexa recognises (personalisation on): that person's "
+    chat.add_argument("--user", default="local-user", type=_id_name,
+                      help="who is speaking (each user has their own workout)")
+    chat.add_argument("--person", default="", type=_id_name, help="a voice Alexa recognises (personalisation "
+                      "on): that person's "
                       "own plan and history; without it, the account's shared profile")
-    chat.add_argument("--device", default="local-echo", help="which Echo is speaking")
+    chat.add_argument("--device", default="local-echo", type=_id_name, help="which Echo is speaking")
     chat.add_argument("--zone", type=_zone_argument, help="the Echo's time zone, an IANA name such as "
                       "America/Los_Angeles (default: this machine's)")
     chat.add_argument("--realtime", action="store_true", help="use the wall clock instead of simulated time")
@@ -123,7 +126,7 @@ def _export(commands: Any) -> None:
                         help="default: from the extension of --out (.tcx or .fit), FIT for any other")
     export.add_argument("--out", type=Path, required=True)
     export.add_argument("--workout", type=int, help="the workout's start (epoch ms); default: the latest")
-    export.add_argument("--user", default="local-user")
+    export.add_argument("--user", default="local-user", type=_id_name)
     export.add_argument("--db", type=Path, help="the local store (default: your state directory)")
 
 
@@ -132,7 +135,7 @@ def _upload(commands: Any) -> None:
     upload = commands.add_parser("upload", help="upload a logged workout to Strava or Fitbit (retries what failed)")
     upload.add_argument("--service", choices=["strava", "fitbit"], help="queue the workout for this service")
     upload.add_argument("--workout", type=int, help="the workout's start (epoch ms); default: the latest")
-    upload.add_argument("--user", default="local-user")
+    upload.add_argument("--user", default="local-user", type=_id_name)
     upload.add_argument("--db", type=Path, help="the local store (default: your state directory)")
 
 
@@ -145,6 +148,13 @@ def _model(commands: Any) -> None:
 def _link_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--privacy-url", help=f"the privacy policy the manifest links to (default ${ENV_PRIVACY_URL})")
     parser.add_argument("--terms-url", help=f"the terms of use the manifest links to (default ${ENV_TERMS_URL})")
+
+
+def _id_name(text: str) -> str:
+    """A local name for a user, voice or device: it becomes the tail of an Alexa id, so Alexa's characters only."""
+    if text and not re.fullmatch(r"[A-Za-z0-9._-]{1,100}", text):
+        raise argparse.ArgumentTypeError(f"{text!r}: use letters, digits, '-', '_' and '.' only")
+    return text
 
 
 def _zone_argument(text: str) -> str:

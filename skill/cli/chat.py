@@ -272,10 +272,14 @@ class Chat:
         return exchange
 
     def stored(self) -> dict[str, Any] | None:
-        """The person's record as the store holds it now (what the next request will read)."""
-        from skill.alexa.requests import record_key_of
+        """The person's record as the store holds it now (what the next request will read); None for ids that
+        are not Alexa's (the skill refuses those: there is no record of theirs)."""
+        from skill.alexa.ids import BadId, record_key_of
 
-        return self.app.stores.records.load(record_key_of(self.user, self.person))
+        try:
+            return self.app.stores.records.load(record_key_of(self.user, self.person))
+        except BadId:
+            return None
 
     # -- output --------------------------------------------------------------------------------------
 

@@ -60,8 +60,8 @@ def test_a_session_record_that_fails_the_checks_is_dropped_for_the_stored_one(co
     user = envelopes.user_id("u1")
 
     def request(name: str, new: bool, attributes: dict | None = None) -> dict:
-        return envelopes.envelope(envelopes.intent_request(name, START), user=user, device="d", session_id="s",
-                                  new_session=new, attributes=attributes)
+        return envelopes.envelope(envelopes.intent_request(name, START), user=user, device=envelopes.device_id("d"),
+                                  session_id="s", new_session=new, attributes=attributes)
 
     invoke(skill, request("StartWorkoutIntent", True))
     stored = store.records.load(user)

@@ -17,7 +17,7 @@ USER = envelopes.user_id("relinker")
 
 
 def launch(skill, at: float) -> dict:
-    body = envelopes.envelope(envelopes.launch_request(at), user=USER, device="d",
+    body = envelopes.envelope(envelopes.launch_request(at), user=USER, device=envelopes.device_id("d"),
                               session_id=envelopes.new_session_id(), new_session=True, access_token="new-token")
     serializer = DefaultSerializer()
     return serializer.serialize(skill.invoke(serializer.deserialize(json.dumps(body), RequestEnvelope), None))

@@ -98,3 +98,29 @@ def test_served_clips_are_the_mp3s_the_timeline_says(server, content: Content) -
     assert status == 206 and len(part) == 1000
     with pytest.raises(urllib.error.HTTPError):
         fetch(f"{url}/clips/..%2Fweb.sqlite3.mp3")
+
+
+def test_only_regular_files_inside_the_clip_folder_are_served(tmp_path: Path) -> None:
+    """A clip-named symlink pointing out of the folder is not followed (issue 31); a real clip is served."""
+    from flask import Flask
+
+    from skill.web.clips import clips_blueprint
+
+    folder, outside = tmp_path / "clips", tmp_path / "secret.txt"
+    folder.mkdir()
+    outside.write_text("not a clip")
+    real, link, inner, dangling = ("a" * 40, "b" * 40, "c" * 40, "d" * 40)
+    (folder / f"{real}.mp3").write_bytes(b"\xff\xfb" + bytes(100))
+    (folder / f"{link}.mp3").symlink_to(outside)
+    (folder / f"{inner}.mp3").symlink_to(folder)  # a directory, even inside the folder, is no clip
+    (folder / f"{dangling}.mp3").symlink_to(tmp_path / "gone.mp3")
+    app = Flask("clips")
+    app.register_blueprint(clips_blueprint(folder))
+    client = app.test_client()
+    served = client.get(f"/clips/{real}.mp3")
+    assert served.status_code == 200 and served.data.startswith(b"\xff\xfb")
+    served.close()
+    for name in (link, inner, dangling):
+        answer = client.get(f"/clips/{name}.mp3")
+        assert answer.status_code == 404, name
+        assert b"not a clip" not in answer.data

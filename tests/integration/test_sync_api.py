@@ -169,7 +169,7 @@ def test_pairing_and_heart_rate_through_both_lambdas_on_dynamodb(table, samples_
     echo = LambdaEcho(skill)
     now = time.time()
     body = envelopes.envelope(envelopes.intent_request("PairWatchIntent", now), user=envelopes.user_id("alex"),
-                              device="kitchen", session_id="s", new_session=True)
+                              device=envelopes.device_id("kitchen"), session_id="s", new_session=True)
     spoken = skill.handler(body, FakeLambdaContext())["response"]["outputSpeech"]["ssml"]
     code = spoken.split('interpret-as="digits">')[1][:6]
     assert api("/v1/pair", {"code": "123"})["status"] == 400

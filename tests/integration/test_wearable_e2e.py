@@ -21,8 +21,9 @@ HIGH = re.compile(r"Heart rate (\d+) and (\w+), (\d+) more seconds")
 
 
 def envelope(intent: str, user: str, at: float, session: str, new: bool, attributes=None) -> dict:
-    return envelopes.envelope(envelopes.intent_request(intent, at), user=envelopes.user_id(user), device="echo",
-                              session_id=session, new_session=new, attributes=attributes)
+    return envelopes.envelope(envelopes.intent_request(intent, at), user=envelopes.user_id(user),
+                              device=envelopes.device_id("echo"), session_id=session, new_session=new,
+                              attributes=attributes)
 
 
 def rest_after(url: str, user: str, effort: float, content, db: Path) -> tuple[int, str]:
